@@ -1,0 +1,33 @@
+/**
+ * The one error catalogue of the connector. Each entry: a stable string key (what code switches on),
+ * the six-digit wire code in the vendor's `OTTDDD` scheme (origin, type, detail — spec §1.4), the HTTP
+ * status, a description safe to show to anyone, and whether retrying the same request may succeed.
+ *
+ * Origins: 1 general, 3 certificate, 6 identity/token, 7 reader. Types: 01 reader, 02 card, 04 security,
+ * 05 configuration, 06 input, 07 session, 08 PIN, 11 module, 12 system, 13 I/O.
+ * Never reuse a wire code; never use 401 but for authentication, never 404 but for unknown routes.
+ */
+export const CATALOGUE = {
+  ERR_INTERNAL: { code: 112000, status: 500, retryable: false, description: 'Internal error' },
+  ERR_ROUTE_NOT_FOUND: { code: 111404, status: 404, retryable: false, description: 'Functionality not found' },
+  ERR_INPUT_INVALID: { code: 106001, status: 400, retryable: false, description: 'Invalid request' },
+
+  ERR_READER_NOT_FOUND: { code: 701001, status: 400, retryable: false, description: 'Reader not found' },
+  ERR_READER_QUEUE_FULL: { code: 701002, status: 503, retryable: true, description: 'Too many requests queued for this reader' },
+  ERR_READER_UNAVAILABLE: { code: 701012, status: 503, retryable: true, description: 'Smart-card service unavailable' },
+  ERR_CARD_NOT_PRESENT: { code: 702001, status: 422, retryable: true, description: 'Card not present' },
+  ERR_CARD_REMOVED: { code: 702002, status: 422, retryable: true, description: 'Card removed during the operation' },
+  ERR_CARD_BUSY: { code: 702003, status: 409, retryable: true, description: 'Card in use by another application' },
+  ERR_CARD_TIMEOUT: { code: 702013, status: 422, retryable: true, description: 'Card did not answer in time' },
+  ERR_CARD_PROTOCOL: { code: 702006, status: 422, retryable: false, description: 'Card answered with a malformed or unexpected response' },
+  ERR_OPERATION_DEADLINE: { code: 702014, status: 422, retryable: true, description: 'Card operation took too long' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export interface ErrorSpec {
+  readonly code: number;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 431 | 500 | 503;
+  readonly retryable: boolean;
+  readonly description: string;
+}
+
+export type ErrorKey = keyof typeof CATALOGUE;

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['connector/**/*.test.ts', 'simulators/**/*.test.ts', 'fixtures/**/*.test.ts', 'conformance/**/*.test.ts', 'load/**/*.test.ts', 'bin/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // One pcscd per machine: files that touch the lab take a lock (simulators/lab/test-lock.ts), the rest run in parallel.
+    fileParallelism: true,
+  },
+});
