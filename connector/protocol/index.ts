@@ -6,3 +6,4 @@ export * from './tlv-ber.js';
 export * from './tlv-simple.js';
 export * from './pin-block.js';
 export * from './vpcd.js';
+export * from './atr.js';

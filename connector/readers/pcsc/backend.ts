@@ -1,0 +1,231 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { ConnectorError } from '../../errors/index.js';
+import { BaseBackend, type RawSession } from '../base-backend.js';
+import type { SessionBounds } from '../raw-card.js';
+import {
+  isCardGone,
+  isCardReset,
+  isServiceGone,
+  isSharingViolation,
+  loadPcscBinding,
+  type MonitorEvent,
+  type PcscBinding,
+  type PcscCard,
+  type PcscContext,
+} from './binding.js';
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 1_000;
+/** How long a session waits for another application to let go of the card before answering "busy". */
+const SHARING_RETRY_MS = 2_000;
+const MAX_RECV = 65_538;
+
+/**
+ * Readers from pcscd through libpcsclite. Between sessions the connector keeps a SHARED handle per card, so
+ * other applications (OpenSC, browsers) can use the card; a session takes it EXCLUSIVE for its APDU sequence.
+ * When pcscd goes away the readers disappear and the backend reconnects by itself.
+ */
+export class PcscBackend extends BaseBackend {
+  private binding: PcscBinding | null = null;
+  private context: PcscContext | null = null;
+  private monitor: { stop(): void } | null = null;
+  private readonly handles = new Map<string, PcscCard>();
+  private running = false;
+  private reconnecting: Promise<void> | null = null;
+
+  constructor(bounds: SessionBounds) {
+    super('pcsc', bounds);
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.binding = await loadPcscBinding();
+    } catch (e) {
+      throw new ConnectorError('ERR_READER_UNAVAILABLE', { message: 'the PC/SC binding (npm smartcard) is not available', cause: e });
+    }
+    this.running = true;
+    if (!this.attach()) this.scheduleReattach();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.detach();
+    await this.reconnecting?.catch(() => undefined);
+  }
+
+  /** True while connected to pcscd. */
+  get serviceAvailable(): boolean {
+    return this.context !== null;
+  }
+
+  private attach(): boolean {
+    const b = this.binding;
+    if (!b) return false;
+    try {
+      const context = new b.Context();
+      const monitor = new b.ReaderMonitor();
+      this.context = context;
+      this.monitor = monitor;
+      monitor.start((event) => this.onMonitorEvent(event));
+      return true;
+    } catch {
+      this.detach();
+      return false;
+    }
+  }
+
+  private detach(): void {
+    try {
+      this.monitor?.stop();
+    } catch {
+      // already stopped
+    }
+    this.monitor = null;
+    for (const card of this.handles.values()) {
+      try {
+        card.disconnect(this.binding?.SCARD_LEAVE_CARD);
+      } catch {
+        // handle already gone with pcscd
+      }
+    }
+    this.handles.clear();
+    try {
+      this.context?.close();
+    } catch {
+      // context already invalid
+    }
+    this.context = null;
+    for (const name of this.readerNames()) this.readerRemoved(name);
+  }
+
+  private scheduleReattach(): void {
+    if (this.reconnecting || !this.running) return;
+    this.reconnecting = (async () => {
+      let wait = RECONNECT_MIN_MS;
+      while (this.running && !this.attach()) {
+        await delay(wait);
+        wait = Math.min(wait * 2, RECONNECT_MAX_MS);
+      }
+    })().finally(() => {
+      this.reconnecting = null;
+    });
+  }
+
+  private onMonitorEvent(event: MonitorEvent): void {
+    const present = this.binding !== null && (event.state & this.binding.SCARD_STATE_PRESENT) !== 0;
+    switch (event.type) {
+      case 'reader-attached':
+        this.readerAdded(event.reader, present && event.atr ? Buffer.from(event.atr) : null);
+        return;
+      case 'reader-detached':
+        this.dropHandle(event.reader);
+        this.readerRemoved(event.reader);
+        return;
+      case 'card-inserted':
+        this.dropHandle(event.reader);
+        this.cardChanged(event.reader, event.atr ? Buffer.from(event.atr) : null);
+        return;
+      case 'card-removed':
+        this.dropHandle(event.reader);
+        this.cardChanged(event.reader, null);
+        return;
+      case 'error':
+        // pcscd stopped or restarted: the monitor's context is dead. Start over with a fresh one.
+        if (/service|handle/i.test(event.reader)) {
+          this.detach();
+          this.scheduleReattach();
+        }
+        return;
+    }
+  }
+
+  private dropHandle(name: string): void {
+    const card = this.handles.get(name);
+    this.handles.delete(name);
+    try {
+      card?.disconnect(this.binding?.SCARD_LEAVE_CARD);
+    } catch {
+      // the card is gone already
+    }
+  }
+
+  private async sharedHandle(name: string): Promise<PcscCard> {
+    const b = this.binding;
+    const context = this.context;
+    if (!b || !context) throw new ConnectorError('ERR_READER_UNAVAILABLE');
+    const existing = this.handles.get(name);
+    if (existing?.connected) return existing;
+    const reader = context.listReaders().find((r) => r.name === name);
+    if (!reader) throw new ConnectorError('ERR_READER_NOT_FOUND');
+    const card = await reader.connect(b.SCARD_SHARE_SHARED, b.SCARD_PROTOCOL_T0 | b.SCARD_PROTOCOL_T1);
+    this.handles.set(name, card);
+    return card;
+  }
+
+  protected async open(name: string, signal: AbortSignal): Promise<RawSession> {
+    const b = this.binding;
+    if (!b) throw new ConnectorError('ERR_READER_UNAVAILABLE');
+    const started = Date.now();
+    for (;;) {
+      try {
+        const card = await this.sharedHandle(name);
+        await card.reconnect(b.SCARD_SHARE_EXCLUSIVE, card.protocol, b.SCARD_LEAVE_CARD);
+        return this.session(name, card, b);
+      } catch (e) {
+        if (isCardReset(e)) {
+          this.dropHandle(name); // someone reset it: open a fresh handle
+          continue;
+        }
+        if (isSharingViolation(e) && Date.now() - started < SHARING_RETRY_MS && !signal.aborted) {
+          await delay(25);
+          continue;
+        }
+        throw this.translate(name, e);
+      }
+    }
+  }
+
+  private session(name: string, card: PcscCard, b: PcscBinding): RawSession {
+    const protocol: 0 | 1 = card.protocol === b.SCARD_PROTOCOL_T1 ? 1 : 0;
+    const atr = Buffer.from(card.atr ?? card.getStatus().atr);
+    return {
+      raw: {
+        atr,
+        protocol,
+        transmit: (command) => card.transmit(command, { maxRecvLength: MAX_RECV }).catch((e: unknown) => Promise.reject(this.translate(name, e, card))),
+        reset: () => card.reconnect(b.SCARD_SHARE_EXCLUSIVE, card.protocol, b.SCARD_RESET_CARD).then(() => undefined, (e: unknown) => Promise.reject(this.translate(name, e))),
+      },
+      close: async (disposition) => {
+        try {
+          await card.reconnect(b.SCARD_SHARE_SHARED, card.protocol, disposition === 'reset' ? b.SCARD_RESET_CARD : b.SCARD_LEAVE_CARD);
+        } catch {
+          this.dropHandle(name);
+        }
+      },
+    };
+  }
+
+  private translate(name: string, error: unknown, card?: PcscCard): unknown {
+    if (error instanceof ConnectorError) return error;
+    // A transmit on a pulled card fails with a generic "Transaction failed": ask the card's status to tell.
+    if (card && !isCardGone(error) && !isServiceGone(error)) {
+      try {
+        card.getStatus();
+      } catch (statusError) {
+        return this.translate(name, statusError);
+      }
+    }
+    if (isServiceGone(error)) {
+      this.detach();
+      this.scheduleReattach();
+      return new ConnectorError('ERR_READER_UNAVAILABLE', { cause: error });
+    }
+    if (isCardGone(error)) {
+      this.dropHandle(name);
+      return new ConnectorError('ERR_CARD_REMOVED', { cause: error });
+    }
+    if (isSharingViolation(error)) return new ConnectorError('ERR_CARD_BUSY', { cause: error });
+    this.dropHandle(name);
+    return new ConnectorError('ERR_CARD_PROTOCOL', { message: 'the reader reported a transmission failure', cause: error });
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The byte pipe a backend opens to a card for one session. Backends do nothing else with APDUs:
+ * T=0 handling and bounds live in the channel above.
+ */
+export interface RawCard {
+  readonly atr: Buffer;
+  readonly protocol: 0 | 1;
+  /** Sends the bytes as they are; resolves with the card's answer (data and SW). */
+  transmit(command: Buffer): Promise<Buffer>;
+  /** Warm reset; resolves when the card answers again. */
+  reset(): Promise<void>;
+}
+
+export interface SessionBounds {
+  /** Longest wait for one APDU's answer. */
+  readonly apduTimeoutMs: number;
+  /** Longest a whole API operation may hold a card, queue wait excluded. */
+  readonly operationDeadlineMs: number;
+  /** Sessions waiting per reader before new ones are refused (503). */
+  readonly queueLimit: number;
+}
+
+export const DEFAULT_BOUNDS: SessionBounds = {
+  apduTimeoutMs: 5_000,
+  operationDeadlineMs: 30_000,
+  queueLimit: 16,
+};
