@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './hex.js';
 export * from './apdu.js';
+export * from './ins.js';
 export * from './sw.js';
 export * from './tlv-ber.js';
 export * from './tlv-simple.js';
