@@ -32,8 +32,6 @@ export class CardLink extends EventEmitter<CardLinkEvents> {
   private removed = false;
   private backoff = 20;
   private retryTimer: NodeJS.Timeout | null = null;
-  /** Serialises APDUs: a reader never has two in flight, but a slow card must not reorder answers. */
-  private chain: Promise<void> = Promise.resolve();
 
   constructor(card: VirtualCard, options: CardLinkOptions) {
     super();
@@ -82,12 +80,20 @@ export class CardLink extends EventEmitter<CardLinkEvents> {
     const socket = net.connect({ host: this.options.host, port: this.options.port, noDelay: true });
     this.socket = socket;
     const decoder = new VpcdFrameDecoder();
+    // Serialises this connection's frames: a slow card must not reorder answers, and a card that hung on
+    // one connection must not block the next one.
+    let chain: Promise<void> = Promise.resolve();
+    const enqueue = (frame: Buffer): void => {
+      chain = chain.then(() => this.handle(socket, frame)).catch((err: unknown) => {
+        if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
+      });
+    };
     socket.on('connect', () => {
       this.backoff = 20;
       this.emit('connected');
     });
     socket.on('data', (chunk) => {
-      for (const frame of decoder.push(chunk)) this.enqueue(socket, frame);
+      for (const frame of decoder.push(chunk)) enqueue(frame);
     });
     socket.on('error', (err) => {
       if (this.listenerCount('error') > 0) this.emit('error', err);
@@ -108,12 +114,6 @@ export class CardLink extends EventEmitter<CardLinkEvents> {
       this.retryTimer = null;
       if (!this.removed) this.connect();
     }, delay);
-  }
-
-  private enqueue(socket: net.Socket, frame: Buffer): void {
-    this.chain = this.chain.then(() => this.handle(socket, frame)).catch((err: unknown) => {
-      if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
-    });
   }
 
   private async handle(socket: net.Socket, frame: Buffer): Promise<void> {

@@ -89,12 +89,12 @@ export class EmbeddedBackend extends BaseBackend {
       socket.destroy(); // one card per reader
       return;
     }
-    const card = new CardConnection(socket);
-    slot.card = card;
-    socket.on('close', () => {
-      if (slot.card === card) slot.card = null;
+    const card = new CardConnection(socket, () => {
+      if (slot.card !== card) return;
+      slot.card = null;
       this.cardChanged(slot.name, null);
     });
+    slot.card = card;
     const timer = setTimeout(() => card.drop(), this.bounds.apduTimeoutMs);
     card
       .powerUp()

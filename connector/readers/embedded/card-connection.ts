@@ -14,7 +14,10 @@ export class CardConnection implements RawCard {
   private waiter: { resolve: (frame: Buffer) => void; reject: (e: unknown) => void } | null = null;
   private closedError: ConnectorError | null = null;
 
-  constructor(private readonly socket: net.Socket) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly onClosed: () => void,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       for (const frame of this.decoder.push(chunk)) this.deliver(frame);
@@ -61,6 +64,7 @@ export class CardConnection implements RawCard {
 
   /** Drops the card: used when it stops answering, so a late answer can never be taken for the next one. */
   drop(): void {
+    this.fail(new ConnectorError('ERR_CARD_REMOVED'));
     this.socket.destroy();
   }
 
@@ -94,5 +98,6 @@ export class CardConnection implements RawCard {
     const waiter = this.waiter;
     this.waiter = null;
     waiter?.reject(error);
+    this.onClosed();
   }
 }
