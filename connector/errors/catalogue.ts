@@ -6,15 +6,27 @@
  * Origins: 1 general, 3 certificate, 6 identity/token, 7 reader. Types: 01 reader, 02 card, 04 security,
  * 05 configuration, 06 input, 07 session, 08 PIN, 11 module, 12 system, 13 I/O.
  * Never reuse a wire code; never use 401 but for authentication, never 404 but for unknown routes.
+ * `docs/errors.md` is generated from this table (`npm run docs:errors`); a test keeps both in step.
  */
 export const CATALOGUE = {
   ERR_INTERNAL: { code: 112000, status: 500, retryable: false, description: 'Internal error' },
   ERR_ROUTE_NOT_FOUND: { code: 111404, status: 404, retryable: false, description: 'Functionality not found' },
   ERR_INPUT_INVALID: { code: 106001, status: 400, retryable: false, description: 'Invalid request' },
+  ERR_BODY_MALFORMED: { code: 106002, status: 400, retryable: false, description: 'Request body is not valid JSON' },
+  ERR_CONTENT_TYPE_UNSUPPORTED: { code: 106003, status: 400, retryable: false, description: 'Unsupported content type: send application/json' },
+  ERR_BODY_TOO_LARGE: { code: 106004, status: 413, retryable: false, description: 'Request body too large' },
+  ERR_HEADERS_TOO_LARGE: { code: 106005, status: 431, retryable: false, description: 'Request headers too large' },
+  ERR_ORIGIN_NOT_ALLOWED: { code: 104001, status: 403, retryable: false, description: 'Origin not allowed' },
+  ERR_HOST_NOT_ALLOWED: { code: 104002, status: 403, retryable: false, description: 'Host not allowed' },
+  ERR_PREFLIGHT_REJECTED: { code: 104003, status: 403, retryable: false, description: 'CORS preflight rejected: method or header not allowed' },
+  ERR_PIN_FORMAT: { code: 108001, status: 400, retryable: false, description: 'PIN missing, malformed or not decryptable' },
+  ERR_OS_DIALOG_UNSUPPORTED: { code: 108002, status: 400, retryable: false, description: 'PIN entry in an OS dialog is not supported yet' },
+  ERR_MODULE_UNKNOWN: { code: 111001, status: 400, retryable: false, description: 'Module not supported by this connector' },
 
   ERR_READER_NOT_FOUND: { code: 701001, status: 400, retryable: false, description: 'Reader not found' },
   ERR_READER_QUEUE_FULL: { code: 701002, status: 503, retryable: true, description: 'Too many requests queued for this reader' },
   ERR_READER_UNAVAILABLE: { code: 701012, status: 503, retryable: true, description: 'Smart-card service unavailable' },
+  ERR_PINPAD_UNSUPPORTED: { code: 701003, status: 422, retryable: false, description: 'PIN entry on a PIN-pad reader is not supported yet' },
   ERR_CARD_NOT_PRESENT: { code: 702001, status: 422, retryable: true, description: 'Card not present' },
   ERR_CARD_REMOVED: { code: 702002, status: 422, retryable: true, description: 'Card removed during the operation' },
   ERR_CARD_BUSY: { code: 702003, status: 409, retryable: true, description: 'Card in use by another application' },
