@@ -133,7 +133,7 @@ export function defineBackendSuite(open: () => Promise<BackendHarness>, close: (
       const pulledAt = Date.now();
       await h.unplug(0);
       const error = await failure;
-      expect(isConnectorError(error, 'ERR_CARD_REMOVED')).toBe(true);
+      expect(isConnectorError(error, 'ERR_CARD_REMOVED'), String(error) + ' cause: ' + String((error as Error).cause)).toBe(true);
       expect(Date.now() - pulledAt).toBeLessThan(1_000);
       await expect(h.backend.withSession(reader.id, async () => 1)).rejects.toSatisfy((e) => isConnectorError(e, 'ERR_CARD_NOT_PRESENT') || isConnectorError(e, 'ERR_CARD_REMOVED'));
       await h.plug(0, new IsoEchoCard());

@@ -19,6 +19,8 @@ const RECONNECT_MAX_MS = 1_000;
 /** How long a session waits for another application to let go of the card before answering "busy". */
 const SHARING_RETRY_MS = 2_000;
 const MAX_RECV = 65_538;
+/** pcscd notices a pulled card within about 100–450 ms (it polls every ~400 ms). */
+const REMOVAL_GRACE_MS = 600;
 
 /**
  * Readers from pcscd through libpcsclite. Between sessions the connector keeps a SHARED handle per card, so
@@ -192,7 +194,11 @@ export class PcscBackend extends BaseBackend {
       raw: {
         atr,
         protocol,
-        transmit: (command) => card.transmit(command, { maxRecvLength: MAX_RECV }).catch((e: unknown) => Promise.reject(this.translate(name, e, card))),
+        transmit: (command) =>
+          card.transmit(command, { maxRecvLength: MAX_RECV }).then(
+            (answer) => (answer.length >= 2 ? answer : this.failTransmit(name, new Error(`short answer of ${answer.length} bytes`), card)),
+            (e: unknown) => this.failTransmit(name, e, card),
+          ),
         reset: () => card.reconnect(b.SCARD_SHARE_EXCLUSIVE, card.protocol, b.SCARD_RESET_CARD).then(() => undefined, (e: unknown) => Promise.reject(this.translate(name, e))),
       },
       close: async (disposition) => {
@@ -203,6 +209,35 @@ export class PcscBackend extends BaseBackend {
         }
       },
     };
+  }
+
+  /**
+   * A pulled card's last APDU fails with a generic error (or, through vpcd, an empty answer) before pcscd
+   * reports the removal. Give the removal event a moment to arrive so the caller learns the real reason.
+   */
+  private async failTransmit(name: string, error: unknown, card: PcscCard): Promise<never> {
+    const translated = this.translate(name, error, card);
+    if (translated instanceof ConnectorError && translated.key === 'ERR_CARD_PROTOCOL' && (await this.removalWithin(name, REMOVAL_GRACE_MS))) {
+      throw new ConnectorError('ERR_CARD_REMOVED', { cause: error });
+    }
+    throw translated;
+  }
+
+  private removalWithin(name: string, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onRemoved = (info: { name: string }): void => {
+        if (info.name === name) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), ms);
+      const finish = (removed: boolean): void => {
+        clearTimeout(timer);
+        this.events.off('card-removed', onRemoved);
+        this.events.off('reader-removed', onRemoved);
+        resolve(removed);
+      };
+      this.events.on('card-removed', onRemoved);
+      this.events.on('reader-removed', onRemoved);
+    });
   }
 
   private translate(name: string, error: unknown, card?: PcscCard): unknown {
@@ -225,7 +260,6 @@ export class PcscBackend extends BaseBackend {
       return new ConnectorError('ERR_CARD_REMOVED', { cause: error });
     }
     if (isSharingViolation(error)) return new ConnectorError('ERR_CARD_BUSY', { cause: error });
-    this.dropHandle(name);
     return new ConnectorError('ERR_CARD_PROTOCOL', { message: 'the reader reported a transmission failure', cause: error });
   }
 }
