@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The repo root, found from this module's own location (source under `simulators/lab/` or built under
+ * `dist/simulators/lab/`): the nearest ancestor holding the project's package.json.
+ */
+export function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && isProjectManifest(manifest)) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('t1c-lab repo root not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+function isProjectManifest(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 't1c-lab';
+  } catch {
+    return false;
+  }
+}
+
+/** `.lab/` of this checkout, or `T1C_LAB_DIR`. */
+export function labDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env['T1C_LAB_DIR'];
+  return override && override.length > 0 ? path.resolve(override) : path.join(repoRoot(), '.lab');
+}
+
+/** Every file the detached lab keeps in its directory. */
+export interface LabFiles {
+  readonly dir: string;
+  readonly state: string;
+  readonly controlSocket: string;
+  readonly supervisorPid: string;
+  readonly supervisorLog: string;
+  readonly pcscdLog: string;
+  /** Reader config for pcscd (`-c`); the name carries the `t1c-lab` marker used to spot stale pcscd. */
+  readonly pcscdConfDir: string;
+  readonly connectorDir: string;
+  apduTrace(readerIndex: number): string;
+}
+
+export function labFiles(dir: string = labDir()): LabFiles {
+  return {
+    dir,
+    state: path.join(dir, 'state.json'),
+    controlSocket: path.join(dir, 'control.sock'),
+    supervisorPid: path.join(dir, 'supervisor.pid'),
+    supervisorLog: path.join(dir, 'supervisor.log'),
+    pcscdLog: path.join(dir, 'pcscd.log'),
+    pcscdConfDir: path.join(dir, 't1c-lab-reader.conf.d'),
+    connectorDir: path.join(dir, 'connector'),
+    apduTrace: (readerIndex) => path.join(dir, `apdu-${readerIndex}.log`),
+  };
+}
+
+/** A built entry point under `dist/`, e.g. `distEntry('simulators/lab/supervisor.js')`. */
+export function distEntry(relative: string): string {
+  return path.join(repoRoot(), 'dist', relative);
+}

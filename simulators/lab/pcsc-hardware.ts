@@ -1,0 +1,65 @@
+import { rmSync } from 'node:fs';
+import { LabError } from './lab-error.js';
+import { writeReaderConfig, type VpcdReader } from './pcscd-config.js';
+import { findPcscd, startPcscd, vpcdDriverInstalled, type PcscdProcess } from './pcscd.js';
+import { clearPcscdForLab, restoreMachinePcscd } from './pcscd-takeover.js';
+import { waitForReaders } from './pcsc-watch.js';
+import { addQuickackRoute, removeQuickackRoute } from './route.js';
+
+export interface PcscHardwareOptions {
+  readonly readers: number;
+  readonly apduLog: boolean;
+  /** Where the vpcd reader config is written (`pcscd -c`); its name must carry the lab marker. */
+  readonly confDir: string;
+  readonly pcscdLogPath: string;
+  readonly log?: (line: string) => void;
+}
+
+/** pcscd with our vpcd readers, plus the quickack route: what both the test lab and the supervisor run. */
+export interface PcscHardware {
+  readonly readers: readonly VpcdReader[];
+  readonly cardHost: string;
+  readonly quickack: boolean;
+  readonly pcscdPid: number;
+  /** Set when the quickack route could not be added (not root): APDUs then cost ~48 ms each. */
+  readonly routeWarning: string | null;
+  /** Stops pcscd, removes the route and the reader config, restores a machine pcscd stopped for us. */
+  stop(): Promise<void>;
+}
+
+export function pcscPrerequisites(): { pcscd: string | null; vpcd: boolean } {
+  return { pcscd: findPcscd(), vpcd: vpcdDriverInstalled() };
+}
+
+/** Starts the PC/SC side of a lab. Call while holding the machine pcscd lock. */
+export async function startPcscHardware(options: PcscHardwareOptions): Promise<PcscHardware> {
+  const log = options.log ?? (() => undefined);
+  const { pcscd, vpcd } = pcscPrerequisites();
+  if (!pcscd) throw new LabError('ERR_LAB_PCSCD_MISSING', 'pcscd is not installed (apt-get install pcscd vsmartcard-vpcd), or use --backend embedded');
+  if (!vpcd) throw new LabError('ERR_LAB_PCSCD_MISSING', 'the vpcd driver is not installed (apt-get install vsmartcard-vpcd), or use --backend embedded');
+
+  await clearPcscdForLab(log);
+  const readers = writeReaderConfig(options.confDir, options.readers);
+  let daemon: PcscdProcess | null = null;
+  let routeAdded = false;
+  const stop = async (): Promise<void> => {
+    try {
+      await daemon?.stop();
+    } finally {
+      if (routeAdded) removeQuickackRoute();
+      rmSync(options.confDir, { recursive: true, force: true });
+      await restoreMachinePcscd(log);
+    }
+  };
+  try {
+    daemon = await startPcscd({ binary: pcscd, confDir: options.confDir, logPath: options.pcscdLogPath, apduLog: options.apduLog });
+    await waitForReaders(readers.map((reader) => reader.name));
+    const route = addQuickackRoute();
+    routeAdded = route.quickack;
+    if (route.warning) log(route.warning);
+    return { readers, cardHost: route.cardHost, quickack: route.quickack, pcscdPid: daemon.pid, routeWarning: route.warning ?? null, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
