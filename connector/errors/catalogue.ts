@@ -21,6 +21,9 @@ export const CATALOGUE = {
   ERR_PREFLIGHT_REJECTED: { code: 104003, status: 403, retryable: false, description: 'CORS preflight rejected: method or header not allowed' },
   ERR_PIN_FORMAT: { code: 108001, status: 400, retryable: false, description: 'PIN missing, malformed or not decryptable' },
   ERR_OS_DIALOG_UNSUPPORTED: { code: 108002, status: 400, retryable: false, description: 'PIN entry in an OS dialog is not supported yet' },
+  ERR_PIN_REQUIRED: { code: 108003, status: 400, retryable: false, description: 'PIN required: send one, or start bulk signing with one' },
+  ERR_ALGORITHM_UNSUPPORTED: { code: 106010, status: 400, retryable: false, description: 'Signature algorithm not supported by this token' },
+  ERR_DIGEST_INVALID: { code: 106011, status: 400, retryable: false, description: 'Data is not a base64 digest of the algorithm length' },
   ERR_MODULE_UNKNOWN: { code: 111001, status: 400, retryable: false, description: 'Module not supported by this connector' },
 
   ERR_READER_NOT_FOUND: { code: 701001, status: 400, retryable: false, description: 'Reader not found' },
@@ -32,6 +35,12 @@ export const CATALOGUE = {
   ERR_CARD_BUSY: { code: 702003, status: 409, retryable: true, description: 'Card in use by another application' },
   ERR_CARD_TIMEOUT: { code: 702013, status: 422, retryable: true, description: 'Card did not answer in time' },
   ERR_CARD_PROTOCOL: { code: 702006, status: 422, retryable: false, description: 'Card answered with a malformed or unexpected response' },
+  ERR_CARD_NOT_SUPPORTED: { code: 611002, status: 422, retryable: false, description: 'The card in this reader is not served by this module' },
+  ERR_CARD_FILE_NOT_FOUND: { code: 602004, status: 422, retryable: false, description: 'File not found on the card' },
+  ERR_CARD_SECURITY_STATUS: { code: 602005, status: 422, retryable: false, description: 'Card refused: security condition not satisfied' },
+  ERR_CERTIFICATE_NOT_FOUND: { code: 302001, status: 422, retryable: false, description: 'Certificate not present on the card' },
+  ERR_PIN_WRONG: { code: 608001, status: 412, retryable: true, description: 'Wrong PIN' },
+  ERR_PIN_BLOCKED: { code: 608002, status: 412, retryable: false, description: 'PIN blocked' },
   ERR_OPERATION_DEADLINE: { code: 702014, status: 422, retryable: true, description: 'Card operation took too long' },
 } as const satisfies Record<string, ErrorSpec>;
 
