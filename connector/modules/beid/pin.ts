@@ -33,19 +33,17 @@ export async function verify(channel: CardChannel, pin: Buffer): Promise<void> {
 
 /** Runs a PIN operation and always clears the card's security state afterwards, whatever happened. */
 async function withLogOff<T>(channel: CardChannel, operation: () => Promise<T>): Promise<T> {
-  let failed = true;
+  let result: T;
   try {
-    const result = await operation();
-    failed = false;
-    return result;
-  } finally {
-    try {
-      await channel.transmit(logOff());
-    } catch (e) {
-      // A card that can't log off must not keep a verified PIN: reset it (the session's error path resets too).
-      if (!failed) throw e;
-    }
+    result = await operation();
+  } catch (e) {
+    // The operation failed: still log off, but report the operation's error (the session resets the card too).
+    await channel.transmit(logOff()).catch(() => undefined);
+    throw e;
   }
+  // A card that can't log off must not keep a verified PIN: the error makes the session reset it.
+  await channel.transmit(logOff());
+  return result;
 }
 
 export async function verifyPin(channel: CardChannel, pin: Buffer): Promise<void> {
