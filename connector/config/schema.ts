@@ -1,0 +1,98 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { DEFAULT_BOUNDS } from '../readers/index.js';
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+const path = { type: 'string', minLength: 1 } as const;
+const positive = { type: 'integer', minimum: 1 } as const;
+const loopback = { type: 'string', enum: ['127.0.0.1', '::1'] } as const;
+
+/**
+ * The configuration schema: every key, its type and its default (docs/connector-config.md explains them).
+ * Unknown keys are errors, so a typo never silently falls back to a default. `dataDir` and `readers.backend`
+ * have computed defaults (load.ts).
+ */
+export const CONFIG_SCHEMA = {
+  $id: 't1c-lab/connector-config',
+  type: 'object',
+  additionalProperties: false,
+  required: ['hosts', 'port', 'dataDir', 'readers', 'bounds', 'cors', 'allowedHosts', 'auth', 'log'],
+  properties: {
+    hosts: { description: 'loopback addresses to listen on', type: 'array', items: loopback, minItems: 1, uniqueItems: true, default: ['127.0.0.1'] },
+    port: { description: 'HTTPS port; 0 picks a free one', ...port, default: 51983 },
+    dataDir: { description: 'device key and minted TLS material', ...path },
+    tls: {
+      description: 'bring-your-own TLS (PEM paths); absent: minted per installation in dataDir/tls',
+      type: 'object',
+      additionalProperties: false,
+      required: ['cert', 'key'],
+      properties: { cert: path, key: path, ca: path },
+    },
+    readers: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['backend', 'embedded'],
+      properties: {
+        backend: { type: 'string', enum: ['pcsc', 'embedded'] },
+        embedded: {
+          description: 'the embedded vpcd reader: one reader per port, loopback only, listening only with backend embedded',
+          type: 'object',
+          additionalProperties: false,
+          required: ['host', 'ports'],
+          default: {},
+          properties: {
+            host: { ...loopback, default: '127.0.0.1' },
+            ports: { type: 'array', items: port, uniqueItems: true, default: [] },
+          },
+        },
+      },
+    },
+    bounds: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['apduTimeoutMs', 'operationDeadlineMs', 'queueLimit'],
+      default: {},
+      properties: {
+        apduTimeoutMs: { ...positive, default: DEFAULT_BOUNDS.apduTimeoutMs },
+        operationDeadlineMs: { ...positive, default: DEFAULT_BOUNDS.operationDeadlineMs },
+        queueLimit: { ...positive, default: DEFAULT_BOUNDS.queueLimit },
+      },
+    },
+    cors: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['allowedOrigins'],
+      default: {},
+      properties: {
+        allowedOrigins: { description: 'exact origins scheme://host[:port]; empty denies every browser origin', type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, default: [] },
+      },
+    },
+    allowedHosts: {
+      description: 'extra Host-header names besides t1c.t1t.io, localhost, 127.0.0.1 and [::1]',
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$', maxLength: 253 },
+      uniqueItems: true,
+      default: [],
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mode'],
+      default: {},
+      properties: { mode: { description: "'none' only when set explicitly; reported in /info", type: 'string', enum: ['none', 'jwt'], default: 'jwt' } },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['level'],
+      default: {},
+      properties: {
+        level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+        file: path,
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
+/** The connector's resolved configuration: defaults applied, paths absolute. */
+export type ConnectorConfig = FromSchema<typeof CONFIG_SCHEMA>;
+export type ListenHost = ConnectorConfig['hosts'][number];

@@ -1,0 +1,53 @@
+/**
+ * Every setting that can come from the environment or a command-line flag, in one table: the loader, the
+ * `--help` text and the docs test all read it. Precedence: defaults < config file < environment < flags.
+ */
+export interface Setting {
+  /** Where the value goes in the configuration. */
+  readonly path: readonly string[];
+  readonly env: string;
+  readonly flag: string;
+  /** `path` values are resolved against the working directory; `list` values are comma-separated or repeated. */
+  readonly kind: 'string' | 'path' | 'int' | 'list' | 'intList';
+  readonly help: string;
+}
+
+export const CONFIG_FILE_ENV = 'T1C_CONFIG';
+export const CONFIG_FILE_FLAG = 'config';
+
+export const SETTINGS: readonly Setting[] = [
+  { path: ['hosts'], env: 'T1C_HOSTS', flag: 'host', kind: 'list', help: 'listen address: 127.0.0.1 (default) and/or ::1' },
+  { path: ['port'], env: 'T1C_PORT', flag: 'port', kind: 'int', help: 'HTTPS port (default 51983; 0 = any free port)' },
+  { path: ['dataDir'], env: 'T1C_DATA_DIR', flag: 'data-dir', kind: 'path', help: 'device key and TLS material' },
+  { path: ['tls', 'cert'], env: 'T1C_TLS_CERT', flag: 'tls-cert', kind: 'path', help: 'own server certificate (PEM) instead of the minted one' },
+  { path: ['tls', 'key'], env: 'T1C_TLS_KEY', flag: 'tls-key', kind: 'path', help: 'private key (PEM) of --tls-cert' },
+  { path: ['tls', 'ca'], env: 'T1C_TLS_CA', flag: 'tls-ca', kind: 'path', help: 'CA certificate clients should trust for --tls-cert' },
+  { path: ['readers', 'backend'], env: 'T1C_READERS_BACKEND', flag: 'backend', kind: 'string', help: 'pcsc or embedded (default: pcsc when pcscd is installed)' },
+  { path: ['readers', 'embedded', 'host'], env: 'T1C_EMBEDDED_HOST', flag: 'embedded-host', kind: 'string', help: 'embedded reader address (loopback)' },
+  { path: ['readers', 'embedded', 'ports'], env: 'T1C_EMBEDDED_PORTS', flag: 'embedded-port', kind: 'intList', help: 'embedded reader ports, one reader each' },
+  { path: ['bounds', 'apduTimeoutMs'], env: 'T1C_APDU_TIMEOUT_MS', flag: 'apdu-timeout-ms', kind: 'int', help: 'longest wait for one APDU' },
+  { path: ['bounds', 'operationDeadlineMs'], env: 'T1C_OPERATION_DEADLINE_MS', flag: 'operation-deadline-ms', kind: 'int', help: 'longest one API operation may hold a card' },
+  { path: ['bounds', 'queueLimit'], env: 'T1C_QUEUE_LIMIT', flag: 'queue-limit', kind: 'int', help: 'operations waiting per reader before 503' },
+  { path: ['cors', 'allowedOrigins'], env: 'T1C_CORS_ALLOWED_ORIGINS', flag: 'allowed-origin', kind: 'list', help: 'browser origin allowed to call (exact scheme://host[:port])' },
+  { path: ['allowedHosts'], env: 'T1C_ALLOWED_HOSTS', flag: 'allowed-host', kind: 'list', help: 'extra Host-header name' },
+  { path: ['auth', 'mode'], env: 'T1C_AUTH_MODE', flag: 'auth', kind: 'string', help: "jwt (default) or none" },
+  { path: ['log', 'level'], env: 'T1C_LOG_LEVEL', flag: 'log-level', kind: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
+  { path: ['log', 'file'], env: 'T1C_LOG_FILE', flag: 'log-file', kind: 'path', help: 'log to this file instead of stderr' },
+];
+
+/** The `--help` text for `t1c-lab connector`. */
+export function usage(): string {
+  const rows = [
+    [`--${CONFIG_FILE_FLAG} FILE`, CONFIG_FILE_ENV, 'JSON configuration file (paths in it are relative to it)'],
+    ...SETTINGS.map((s) => [`--${s.flag} ${s.kind === 'int' || s.kind === 'intList' ? 'N' : 'VALUE'}`, s.env, s.help]),
+  ];
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  const envWidth = Math.max(...rows.map((r) => r[1]!.length));
+  return [
+    'usage: t1c-lab connector [options]',
+    '',
+    ...rows.map(([flag, env, help]) => `  ${flag!.padEnd(width)}  ${env!.padEnd(envWidth)}  ${help}`),
+    '',
+    'List options may be repeated or comma-separated. See docs/connector-config.md.',
+  ].join('\n');
+}
