@@ -6,6 +6,7 @@ export * from './read-binary.js';
 export * from './pin.js';
 export * from './security.js';
 export * from './card-os.js';
+export * from './challenge.js';
 export * from './crypto/digest-info.js';
 export * from './crypto/rsa.js';
 export * from './crypto/ecdsa.js';

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { CLA_PROPRIETARY, INS, SW, fromHex } from '../../../connector/protocol/index.js';
-import { CardOs, df, ef, reply, type EofMode } from '../engine/index.js';
+import { CardOs, df, ef, getChallengeCommand, reply, type EofMode } from '../engine/index.js';
 
 /** Instruction bytes of the ISO test card. `ECHO` is proprietary (CLA 80). */
 export const ISO_ECHO_INS = {
@@ -15,8 +14,6 @@ export const ISO_ECHO_INS = {
 export const ISO_ECHO_ATR = fromHex('3B06743163 6C6162');
 export const ISO_ECHO_MF = 0x3f00;
 export const ISO_ECHO_TEST_EF = 0x0101;
-
-const DEFAULT_CHALLENGE_LENGTH = 8;
 
 /** Content of the test EF: 300 bytes, byte i = i mod 251, so offsets and the tail are checkable. */
 export function isoEchoTestFile(): Buffer {
@@ -41,10 +38,6 @@ export class IsoEchoCard extends CardOs {
       ...(options.eofMode ? { eofMode: options.eofMode } : {}),
     });
     this.define(ISO_ECHO_INS.ECHO, { cla: CLA_PROPRIETARY, input: true, handle: (c) => reply(SW.OK, c.data) });
-    this.define(ISO_ECHO_INS.GET_CHALLENGE, {
-      input: false,
-      le: 'handled',
-      handle: (c) => reply(SW.OK, randomBytes(c.le ?? DEFAULT_CHALLENGE_LENGTH)),
-    });
+    this.define(ISO_ECHO_INS.GET_CHALLENGE, getChallengeCommand);
   }
 }

@@ -1,4 +1,5 @@
-import { createECDH, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createECDH, createHmac, randomBytes, type KeyObject } from 'node:crypto';
+import { encodeBerTlv } from '../../../../connector/protocol/index.js';
 
 /**
  * ECDSA over a host-computed digest, as a card signs: node:crypto's sign() insists on hashing, so the
@@ -7,23 +8,19 @@ import { createECDH, createPrivateKey, randomBytes, type KeyObject } from 'node:
 interface Curve {
   /** OpenSSL name, as KeyObject details and createECDH use it. */
   readonly name: string;
-  /** JWK / WebCrypto name. */
-  readonly jwk: string;
   readonly n: bigint;
   readonly bits: number;
 }
 
 const CURVES: readonly Curve[] = [
-  { name: 'prime256v1', jwk: 'P-256', bits: 256, n: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') },
+  { name: 'prime256v1', bits: 256, n: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') },
   {
     name: 'secp384r1',
-    jwk: 'P-384',
     bits: 384,
     n: BigInt('0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973'),
   },
   {
     name: 'secp521r1',
-    jwk: 'P-521',
     bits: 521,
     n: BigInt(
       '0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
@@ -43,14 +40,20 @@ export function scalarBytes(curve: Curve): number {
   return Math.ceil(curve.bits / 8);
 }
 
+/**
+ * How k is chosen: fresh random bytes (what a card does), or RFC 6979 deterministic k with HMAC over the named
+ * hash, so files signed once per persona (the RRN signatures) come out byte-identical every time.
+ */
+export type EcdsaNonce = 'random' | { readonly rfc6979: 'sha256' | 'sha384' | 'sha512' };
+
 /** Signs `digest` (any length; longer ones are cut to the order's bit length) and returns r‖s. */
-export function ecdsaSignDigest(key: KeyObject, digest: Uint8Array): Buffer {
+export function ecdsaSignDigest(key: KeyObject, digest: Uint8Array, nonce: EcdsaNonce = 'random'): Buffer {
   const curve = curveOf(key);
   const size = scalarBytes(curve);
   const d = toBigInt(Buffer.from(String(key.export({ format: 'jwk' }).d), 'base64url'));
   const e = truncate(digest, curve.bits);
-  for (;;) {
-    const k = randomScalar(curve);
+  const nonces = nonce === 'random' ? randomScalars(curve) : rfc6979Scalars(curve, d, e, nonce.rfc6979);
+  for (const k of nonces) {
     const ecdh = createECDH(curve.name);
     ecdh.setPrivateKey(toBytes(k, size));
     const x = toBigInt(ecdh.getPublicKey().subarray(1, 1 + size));
@@ -60,43 +63,65 @@ export function ecdsaSignDigest(key: KeyObject, digest: Uint8Array): Buffer {
     if (s === 0n) continue;
     return Buffer.concat([toBytes(r, size), toBytes(s, size)]);
   }
+  throw new Error('unreachable: nonce generators never end');
 }
 
-/** An EC private key from a scalar (1 ≤ d < n), with its public point computed. */
-export function ecPrivateKeyFromScalar(curveName: 'P-256' | 'P-384' | 'P-521', scalar: bigint): KeyObject {
-  const curve = CURVES.find((c) => c.jwk === curveName)!;
-  const size = scalarBytes(curve);
-  if (scalar < 1n || scalar >= curve.n) throw new RangeError('scalar out of range');
-  const ecdh = createECDH(curve.name);
-  ecdh.setPrivateKey(toBytes(scalar, size));
-  const point = ecdh.getPublicKey();
-  const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
-  return createPrivateKey({
-    key: { kty: 'EC', crv: curve.jwk, d: b64(toBytes(scalar, size)), x: b64(point.subarray(1, 1 + size)), y: b64(point.subarray(1 + size)) },
-    format: 'jwk',
-  });
+/** ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (DER) from r‖s. */
+export function ecdsaSignatureToDer(rs: Uint8Array): Buffer {
+  const half = rs.length / 2;
+  const integer = (bytes: Uint8Array): Buffer => {
+    let i = 0;
+    while (i < bytes.length - 1 && bytes[i] === 0) i += 1;
+    const body = bytes.subarray(i);
+    return encodeBerTlv(0x02, (body[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.alloc(1), body]) : body);
+  };
+  return encodeBerTlv(0x30, [integer(rs.subarray(0, half)), integer(rs.subarray(half))]);
 }
 
-/** The order n of a named curve, for callers deriving scalars. */
-export function curveOrder(curveName: 'P-256' | 'P-384' | 'P-521'): bigint {
-  return CURVES.find((c) => c.jwk === curveName)!.n;
-}
-
-function truncate(digest: Uint8Array, bits: number): bigint {
-  const e = toBigInt(digest);
-  const excess = digest.length * 8 - bits;
-  return excess > 0 ? e >> BigInt(excess) : e;
-}
-
-function randomScalar(curve: Curve): bigint {
+function* randomScalars(curve: Curve): Generator<bigint> {
   const size = scalarBytes(curve);
   const topBits = curve.bits % 8;
   for (;;) {
     const bytes = randomBytes(size);
     if (topBits !== 0) bytes[0] = bytes[0]! & ((1 << topBits) - 1);
     const k = toBigInt(bytes);
-    if (k > 0n && k < curve.n) return k;
+    if (k > 0n && k < curve.n) yield k;
   }
+}
+
+/** RFC 6979 §3.2: k from HMAC-DRBG seeded with the private key and the (reduced) digest. */
+function* rfc6979Scalars(curve: Curve, d: bigint, e: bigint, hash: string): Generator<bigint> {
+  const size = scalarBytes(curve);
+  const mac = (key: Buffer, ...parts: Uint8Array[]): Buffer => {
+    const h = createHmac(hash, key);
+    for (const p of parts) h.update(p);
+    return h.digest();
+  };
+  const hLen = createHmac(hash, '').digest().length;
+  let v: Buffer = Buffer.alloc(hLen, 0x01);
+  let k: Buffer = Buffer.alloc(hLen, 0x00);
+  const seed = [toBytes(d, size), toBytes(e % curve.n, size)];
+  k = mac(k, v, Buffer.from([0x00]), ...seed);
+  v = mac(k, v);
+  k = mac(k, v, Buffer.from([0x01]), ...seed);
+  v = mac(k, v);
+  for (;;) {
+    const t: Buffer[] = [];
+    for (let have = 0; have < size; have += hLen) {
+      v = mac(k, v);
+      t.push(v);
+    }
+    const candidate = truncate(Buffer.concat(t).subarray(0, size), curve.bits);
+    if (candidate > 0n && candidate < curve.n) yield candidate;
+    k = mac(k, v, Buffer.from([0x00]));
+    v = mac(k, v);
+  }
+}
+
+function truncate(digest: Uint8Array, bits: number): bigint {
+  const e = toBigInt(digest);
+  const excess = digest.length * 8 - bits;
+  return excess > 0 ? e >> BigInt(excess) : e;
 }
 
 export function toBigInt(bytes: Uint8Array): bigint {
