@@ -42,7 +42,7 @@ async function withLogOff<T>(channel: CardChannel, operation: () => Promise<T>):
     throw e;
   }
   // A card that can't log off must not keep a verified PIN: the error makes the session reset it.
-  await channel.transmit(logOff());
+  expectOk(await channel.transmit(logOff()), 'LOG OFF');
   return result;
 }
 
