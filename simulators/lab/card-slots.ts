@@ -31,12 +31,19 @@ export class CardSlots {
     return this.readers.find((r) => !this.links.has(r.index))?.index ?? null;
   }
 
-  /** Plugs `card` into reader `index`; resolves once the TCP link to the reader is up. */
-  async insert(index: number, card: VirtualCard, options: Partial<CardLinkOptions> = {}): Promise<CardLink> {
+  /**
+   * Plugs `card` into reader `index`; resolves once the TCP link to the reader is up — or at once with
+   * `waitConnected: false`, for readers that are not listening yet (the link keeps retrying).
+   */
+  async insert(index: number, card: VirtualCard, options: Partial<CardLinkOptions> = {}, waitConnected = true): Promise<CardLink> {
     const reader = this.reader(index);
     if (this.links.has(index)) throw new LabError('ERR_LAB_READER_OCCUPIED', `reader ${index} already holds a card; remove it first`);
     const link = new CardLink(card, { host: this.host, ...options, port: reader.port });
     this.links.set(index, link);
+    if (!waitConnected) {
+      void link.insert();
+      return link;
+    }
     try {
       await link.insert();
     } catch (e) {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { LabError } from './lab-error.js';
-import { writeReaderConfig, type VpcdReader } from './pcscd-config.js';
-import { findPcscd, startPcscd, vpcdDriverInstalled, type PcscdProcess } from './pcscd.js';
+import { vpcdReaders, writeReaderConfig, type VpcdReader } from './pcscd-config.js';
+import { findPcscd, mayRunPcscd, PCSCD_SOCKET, startPcscd, vpcdDriverInstalled, type PcscdProcess } from './pcscd.js';
 import { clearPcscdForLab, restoreMachinePcscd } from './pcscd-takeover.js';
 import { waitForReaders } from './pcsc-watch.js';
 import { addQuickackRoute, removeQuickackRoute } from './route.js';
@@ -27,17 +27,21 @@ export interface PcscHardware {
   stop(): Promise<void>;
 }
 
-export function pcscPrerequisites(): { pcscd: string | null; vpcd: boolean } {
-  return { pcscd: findPcscd(), vpcd: vpcdDriverInstalled() };
+export function pcscPrerequisites(): { pcscd: string | null; vpcd: boolean; mayRun: boolean } {
+  return { pcscd: findPcscd(), vpcd: vpcdDriverInstalled(), mayRun: mayRunPcscd() };
 }
 
 /** Starts the PC/SC side of a lab. Call while holding the machine pcscd lock. */
 export async function startPcscHardware(options: PcscHardwareOptions): Promise<PcscHardware> {
   const log = options.log ?? (() => undefined);
-  const { pcscd, vpcd } = pcscPrerequisites();
+  const { pcscd, vpcd, mayRun } = pcscPrerequisites();
   if (!pcscd) throw new LabError('ERR_LAB_PCSCD_MISSING', 'pcscd is not installed (apt-get install pcscd vsmartcard-vpcd), or use --backend embedded');
   if (!vpcd) throw new LabError('ERR_LAB_PCSCD_MISSING', 'the vpcd driver is not installed (apt-get install vsmartcard-vpcd), or use --backend embedded');
 
+  if (!mayRun) {
+    throw new LabError('ERR_LAB_NOT_ROOT', `pcscd must create ${PCSCD_SOCKET} and this user may not write there: run the lab as root (or make /run/pcscd writable), or use --backend embedded`);
+  }
+  vpcdReaders(options.readers);
   await clearPcscdForLab(log);
   const readers = writeReaderConfig(options.confDir, options.readers);
   let daemon: PcscdProcess | null = null;

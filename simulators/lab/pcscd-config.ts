@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { LabError } from './lab-error.js';
 
 /** Debian's vpcd IFD handler (package vsmartcard-vpcd). */
 export const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
@@ -7,8 +8,8 @@ export const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
 /** The port of Debian's stock `/etc/reader.conf.d/vpcd` entry (`DEVICENAME /dev/null:0x8C7B`). */
 export const VPCD_BASE_PORT = 0x8c7b; // 35963
 
-/** One vpcd driver instance serves two slots, i.e. two readers. */
-export const VPCD_SLOTS_PER_ENTRY = 2;
+/** The readers one pcscd can offer through vpcd (see `vpcdReaders`). */
+export const VPCD_MAX_READERS = 2;
 
 export interface VpcdReader {
   /** The lab's reader index, 0-based. */
@@ -20,55 +21,34 @@ export interface VpcdReader {
 }
 
 /**
- * The reader layout for `count` readers, as measured against pcscd 1.9.9 + vsmartcard-vpcd 3.3 on Debian 12:
+ * The reader layout, as measured against pcscd 1.9.9 + vsmartcard-vpcd 3.3 (libifdvpcd 0.8) on Debian 12:
  *
- * - A `DEVICENAME /dev/null:PORT` entry makes vpcd listen (on all interfaces) on PORT for slot 0 and PORT+1 for
- *   slot 1. So entry e uses base port 0x8C7B + 2e, and lab reader i = 2e + slot listens on 0x8C7B + i
- *   (35963, 35964, 35965, …).
- * - pcscd names a reader `FRIENDLYNAME NN SS`, but for serial drivers NN stays 00 for every entry, so entries
- *   sharing a FRIENDLYNAME would give duplicate reader names. Entry 0 keeps the stock `Virtual PCD` (readers
- *   `Virtual PCD 00 00` and `Virtual PCD 00 01`, as on any machine with the package); entry e ≥ 1 is named
- *   `Virtual PCD e` (readers `Virtual PCD 1 00 00`, `Virtual PCD 1 00 01`, …).
- *
- * vpcd always offers both slots of an entry, so the lab has an even number of readers (`count` rounded up).
+ * - The entry `DEVICENAME /dev/null:PORT` makes vpcd report two slots; slot s listens (on all interfaces) on
+ *   PORT + s. pcscd names them `FRIENDLYNAME 00 0s`. So reader i is `Virtual PCD 00 0i` on 35963 + i.
+ * - More entries do NOT give more readers: pcscd does list them (and vpcd listens on 35965, 35966, …), but the
+ *   driver keeps one card context per slot number, shared by all entries, so a card on 35965 shows up in
+ *   both `… 00 00` readers and a card on 35963 in none. Hence at most two readers with pcscd; more readers
+ *   need the embedded backend.
  */
-export function vpcdReaders(count: number): VpcdReader[] {
-  if (!Number.isInteger(count) || count < 1 || count > 32) throw new RangeError(`reader count must be 1..32, got ${count}`);
-  const entries = Math.ceil(count / VPCD_SLOTS_PER_ENTRY);
-  const readers: VpcdReader[] = [];
-  for (let entry = 0; entry < entries; entry++) {
-    for (let slot = 0; slot < VPCD_SLOTS_PER_ENTRY; slot++) {
-      const index = entry * VPCD_SLOTS_PER_ENTRY + slot;
-      readers.push({ index, name: `${friendlyName(entry)} 00 ${hex2(slot)}`, port: VPCD_BASE_PORT + index });
-    }
+export function vpcdReaders(count: number = VPCD_MAX_READERS): VpcdReader[] {
+  if (!Number.isInteger(count) || count < 1) throw new LabError('ERR_LAB_READER_INVALID', `reader count must be a positive integer, got ${count}`);
+  if (count > VPCD_MAX_READERS) {
+    throw new LabError('ERR_LAB_READER_INVALID', `pcscd's vpcd driver offers ${VPCD_MAX_READERS} readers, not ${count}; use --backend embedded for more`);
   }
-  return readers;
+  return Array.from({ length: VPCD_MAX_READERS }, (_, slot) => ({ index: slot, name: `Virtual PCD 00 ${String(slot).padStart(2, '0')}`, port: VPCD_BASE_PORT + slot }));
 }
 
-function friendlyName(entry: number): string {
-  return entry === 0 ? 'Virtual PCD' : `Virtual PCD ${entry}`;
+/** The reader.conf text: the single vpcd entry (both slots). */
+export function vpcdReaderConf(driver: string = VPCD_DRIVER): string {
+  const hexPort = '0x' + VPCD_BASE_PORT.toString(16).toUpperCase();
+  return `# written by t1c-lab; removed when the lab stops\nFRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      ${driver}\nCHANNELID    ${hexPort}\n`;
 }
 
-function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
-}
-
-/** The reader.conf text for `count` readers (one entry per two readers). */
-export function vpcdReaderConf(count: number, driver: string = VPCD_DRIVER): string {
-  const entries = Math.ceil(count / VPCD_SLOTS_PER_ENTRY);
-  const blocks: string[] = [];
-  for (let entry = 0; entry < entries; entry++) {
-    const port = VPCD_BASE_PORT + entry * VPCD_SLOTS_PER_ENTRY;
-    const hexPort = '0x' + port.toString(16).toUpperCase();
-    blocks.push(`FRIENDLYNAME "${friendlyName(entry)}"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      ${driver}\nCHANNELID    ${hexPort}\n`);
-  }
-  return '# written by t1c-lab; removed when the lab stops\n' + blocks.join('\n');
-}
-
-/** Writes a fresh config dir for `pcscd -c DIR` holding only our vpcd entries. */
+/** Writes a fresh config dir for `pcscd -c DIR` holding only our vpcd entry; returns the readers (always two). */
 export function writeReaderConfig(dir: string, count: number): VpcdReader[] {
+  const readers = vpcdReaders(count);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'vpcd'), vpcdReaderConf(count));
-  return vpcdReaders(count);
+  writeFileSync(path.join(dir, 'vpcd'), vpcdReaderConf());
+  return readers;
 }

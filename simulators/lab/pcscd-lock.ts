@@ -11,7 +11,11 @@ import { isAlive } from './processes.js';
  */
 export const DEFAULT_PCSCD_LOCK = '/tmp/t1c-pcscd.lock';
 
-export type LockOwnerKind = 'test-lab' | 'supervisor' | 'bench';
+/**
+ * `supervisor` is a user's detached lab (long-lived: test labs refuse rather than wait for it);
+ * `test-supervisor` is a detached lab a test started (T1C_LAB_TEST=1: short-lived, test labs queue behind it).
+ */
+export type LockOwnerKind = 'test-lab' | 'supervisor' | 'test-supervisor';
 
 /** Who holds the lock, written next to it once acquired (so waiters can say who they wait for). */
 export interface LockOwner {
@@ -50,11 +54,8 @@ export function readLockOwner(path: string = lockPath()): LockOwner | null {
 }
 
 function supervisorRefusal(owner: LockOwner): LabError {
-  const where = owner.labDir ? ` (lab dir ${owner.labDir})` : '';
-  return new LabError(
-    'ERR_LAB_DETACHED_RUNNING',
-    `a detached lab supervisor (pid ${owner.pid})${where} owns pcscd; stop it with \`t1c-lab lab down\` first`,
-  );
+  const where = owner.labDir ? `, ${owner.labDir}` : '';
+  return new LabError('ERR_LAB_DETACHED_RUNNING', `a detached lab (supervisor pid ${owner.pid}${where}) is running and owns pcscd; stop it with \`t1c-lab lab down\` first`);
 }
 
 export async function acquirePcscdLock(kind: LockOwnerKind, options: LockOptions & { labDir?: string } = {}): Promise<PcscdLock> {

@@ -28,6 +28,20 @@ export function findPcscd(env: NodeJS.ProcessEnv = process.env): string | null {
   return null;
 }
 
+/** pcscd needs to create /run/pcscd/{pcscd.comm,pcscd.pid}: root, or a /run/pcscd made writable for this user. */
+export function mayRunPcscd(): boolean {
+  for (const dir of [path.dirname(PCSCD_SOCKET), path.dirname(path.dirname(PCSCD_SOCKET))]) {
+    if (!existsSync(dir)) continue;
+    try {
+      accessSync(dir, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 export function vpcdDriverInstalled(): boolean {
   return existsSync(VPCD_DRIVER);
 }

@@ -33,6 +33,11 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/** True while the process runs: alive and not a zombie waiting to be reaped. */
+export function isRunning(pid: number): boolean {
+  return isAlive(pid) && !isZombie(pid);
+}
+
 /** Pids whose command name (`/proc/PID/comm`) is exactly `name`, excluding zombies. */
 export function pidsByName(name: string): number[] {
   const pids: number[] = [];
@@ -53,7 +58,7 @@ export function pidsByName(name: string): number[] {
  */
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && !isZombie(pid)) {
+  while (isRunning(pid)) {
     if (Date.now() >= deadline) return false;
     await delay(20);
   }

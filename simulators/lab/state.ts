@@ -36,6 +36,7 @@ export interface LabState {
     readonly supervisorPid: number;
     readonly cardHost: string;
     readonly quickack: boolean;
+    readonly pcscdPid?: number;
     readonly pcscdLog?: string;
     readonly warnings: readonly string[];
   };

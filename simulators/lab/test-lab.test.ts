@@ -4,6 +4,7 @@ import { ISO_ECHO_ATR, ISO_ECHO_MF, IsoEchoCard } from '../cards/iso-echo/index.
 import { command, decodeResponse, encodeCommand, SW, toHex } from '../../connector/protocol/index.js';
 import { loadSmartcard, waitForCardState } from './pcsc-watch.js';
 import { detectRunningPcscd } from './pcscd.js';
+import { acquirePcscdLock } from './pcscd-lock.js';
 import { hasQuickackRoute, QUICKACK_HOST } from './route.js';
 import { isRoot } from './processes.js';
 import { openPcscTestLab, type TestLab } from './test-lab.js';
@@ -14,7 +15,7 @@ describe('openPcscTestLab', () => {
   let lab: TestLab;
   beforeAll(async () => {
     lab = await openPcscTestLab({ readers: 2, apduLog: true });
-  });
+  }, 240_000); // may queue behind other test files for the machine pcscd lock
   afterAll(async () => {
     await lab?.close();
   });
@@ -56,11 +57,22 @@ describe('openPcscTestLab', () => {
     await lab.remove(1);
   });
 
-  it('leaves nothing behind when closed', async () => {
+  it('leaves nothing behind when closed', { timeout: 240_000 }, async () => {
     const logPath = lab.pcscdLogPath;
     await lab.close();
-    expect(await detectRunningPcscd()).toBeNull();
-    expect(hasQuickackRoute()).toBe(false);
     expect(existsSync(logPath)).toBe(false);
+    const lock = await acquirePcscdLock('test-lab'); // nobody else's lab runs while we look
+    try {
+      expect(await detectRunningPcscd()).toBeNull();
+      expect(hasQuickackRoute()).toBe(false);
+    } finally {
+      await lock.release();
+    }
+  });
+});
+
+describe('openPcscTestLab reader count', () => {
+  it('refuses more readers than pcscd + vpcd can keep apart, before taking the lock', async () => {
+    await expect(openPcscTestLab({ readers: 3 })).rejects.toThrow(/offers 2 readers, not 3/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { VirtualCard } from '../cards/card.js';
 import type { CardLink, CardLinkOptions } from '../vpcd/card-link.js';
@@ -6,6 +6,7 @@ import { CardSlots } from './card-slots.js';
 import { LabError } from './lab-error.js';
 import { labDir, labFiles } from './paths.js';
 import { startPcscHardware } from './pcsc-hardware.js';
+import { VPCD_MAX_READERS, vpcdReaders } from './pcscd-config.js';
 import { acquirePcscdLock } from './pcscd-lock.js';
 import { LAB_CONF_MARKER } from './pcscd.js';
 import { isAlive } from './processes.js';
@@ -30,6 +31,7 @@ let opened = 0;
 
 export async function openPcscTestLab(options?: { readers?: number; apduLog?: boolean }): Promise<TestLab> {
   const root = labDir();
+  vpcdReaders(options?.readers ?? VPCD_MAX_READERS); // refuse an impossible layout before queueing for the lock
   refuseIfDetachedLab(root);
   const lock = await acquirePcscdLock('test-lab', { refuseIfSupervisor: true, labDir: root });
   const workDir = path.join(root, 'test-labs', `${process.pid}-${opened++}`);
@@ -38,7 +40,7 @@ export async function openPcscTestLab(options?: { readers?: number; apduLog?: bo
     mkdirSync(workDir, { recursive: true, mode: 0o700 });
     const pcscdLogPath = path.join(workDir, 'pcscd.log');
     const hardware = await startPcscHardware({
-      readers: options?.readers ?? 2,
+      readers: options?.readers ?? VPCD_MAX_READERS,
       apduLog: options?.apduLog ?? true,
       confDir: path.join(workDir, LAB_CONF_MARKER),
       pcscdLogPath,
@@ -61,22 +63,32 @@ export async function openPcscTestLab(options?: { readers?: number; apduLog?: bo
             await slots.removeAll();
             await hardware.stop();
           } finally {
-            rmSync(workDir, { recursive: true, force: true });
+            removeWorkDir(workDir);
             await lock.release();
           }
         })()),
     };
   } catch (e) {
-    rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir(workDir);
     await lock.release();
     throw e;
+  }
+}
+
+/** Removes a test lab's work dir (its pcscd.log may hold PINs), and `test-labs/` when it is left empty. */
+function removeWorkDir(workDir: string): void {
+  rmSync(workDir, { recursive: true, force: true });
+  try {
+    rmdirSync(path.dirname(workDir));
+  } catch {
+    // another test lab still uses it
   }
 }
 
 function refuseIfDetachedLab(root: string): void {
   const pid = liveSupervisorPid(labFiles(root));
   if (pid !== null) {
-    throw new LabError('ERR_LAB_DETACHED_RUNNING', `a detached lab (supervisor pid ${pid}, ${root}) is running and owns pcscd; stop it with \`t1c-lab lab down\` before running PC/SC tests`);
+    throw new LabError('ERR_LAB_DETACHED_RUNNING', `a detached lab (supervisor pid ${pid}, ${root}) is running and owns pcscd; stop it with \`t1c-lab lab down\` first`);
   }
 }
 

@@ -1,0 +1,18 @@
+/**
+ * The CLI's command table. Each subcommand lives in `bin/commands/<name>.ts` and exports
+ * `run(args: string[]): Promise<number>` (the exit code); add one line here for a new command
+ * (`connector`, `certify`, `cards`, `doctor`, `load` come later). Modules load lazily, so one
+ * command's dependencies never slow down or break another.
+ */
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  readonly summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  lab: { summary: 'bring the virtual lab (readers, cards, connector) up and down; insert and remove cards', load: () => import('./lab.js') },
+};

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../usage-error.js';
+import { parseLabArgs } from './lab-args.js';
+
+describe('t1c-lab lab argument parsing', () => {
+  it('parses up with every option', () => {
+    expect(
+      parseLabArgs(['up', '--backend', 'embedded', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--replace', '--json']),
+    ).toEqual({
+      sub: 'up',
+      backend: 'embedded',
+      cards: [
+        { profile: 'iso-echo', persona: null },
+        { profile: 'beid-1.8', persona: 'be-fr-adult' },
+      ],
+      readers: 4,
+      connector: false,
+      apduLog: false,
+      replace: true,
+      json: true,
+    });
+  });
+
+  it('gives up its defaults: backend chosen later, connector and APDU log on', () => {
+    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, cards: [], readers: null, connector: true, apduLog: true, replace: false, json: false });
+  });
+
+  it('parses status, down, insert and remove', () => {
+    expect(parseLabArgs(['status', '--json'])).toEqual({ sub: 'status', json: true });
+    expect(parseLabArgs(['down'])).toEqual({ sub: 'down' });
+    expect(parseLabArgs(['insert', 'beid-1.7:be-nl-adult', '--reader', '1'])).toEqual({
+      sub: 'insert',
+      card: { profile: 'beid-1.7', persona: 'be-nl-adult' },
+      reader: 1,
+      json: false,
+    });
+    expect(parseLabArgs(['insert', 'iso-echo'])).toMatchObject({ reader: null });
+    expect(parseLabArgs(['remove', '--reader', '0'])).toEqual({ sub: 'remove', reader: 0, json: false });
+  });
+
+  it('answers --help at every level', () => {
+    expect(parseLabArgs([])).toMatchObject({ sub: 'help', text: expect.stringContaining('t1c-lab lab <up|status|down|insert|remove>') });
+    expect(parseLabArgs(['--help'])).toMatchObject({ sub: 'help' });
+    for (const sub of ['up', 'status', 'down', 'insert', 'remove']) {
+      expect(parseLabArgs([sub, '--help'])).toMatchObject({ sub: 'help', text: expect.stringContaining(`t1c-lab lab ${sub}`) });
+    }
+  });
+
+  it.each([
+    [['start'], /unknown lab subcommand "start"/],
+    [['up', '--backend', 'usb'], /--backend must be pcsc or embedded/],
+    [['up', '--card', 'iso-echo:'], /PROFILE\[:PERSONA\]/],
+    [['up', '--readers', '0'], /--readers must be an integer ≥ 1/],
+    [['up', '--bogus'], /Unknown option '--bogus'/],
+    [['up', 'extra'], /Unexpected argument 'extra'|positional/],
+    [['insert'], /exactly one PROFILE/],
+    [['insert', 'a', 'b'], /exactly one PROFILE/],
+    [['insert', 'iso-echo', '--reader', '-1'], /--reader|ambiguous|Option/],
+    [['insert', 'iso-echo', '--reader', 'x'], /--reader must be an integer ≥ 0/],
+    [['remove'], /needs --reader/],
+    [['down', '--json'], /Unknown option '--json'/],
+  ])('rejects %j as a usage error', (args, message) => {
+    let error: unknown;
+    try {
+      parseLabArgs(args);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(message);
+    expect((error as UsageError).helpHint).toMatch(/^t1c-lab lab( \w+)? --help$/);
+  });
+});

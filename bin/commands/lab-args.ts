@@ -1,0 +1,144 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CardSpec } from '../../simulators/lab/lab-runtime.js';
+import type { Backend } from '../../simulators/lab/state.js';
+import { parseCardSpec } from '../../simulators/cards/registry.js';
+import { UsageError } from '../usage-error.js';
+
+/** `t1c-lab lab …` as parsed from the command line (CONTRACTS.md "The lab"). */
+export type LabCommand =
+  | { readonly sub: 'help'; readonly text: string }
+  | {
+      readonly sub: 'up';
+      readonly backend: Backend | null;
+      readonly cards: readonly CardSpec[];
+      readonly readers: number | null;
+      readonly connector: boolean;
+      readonly replace: boolean;
+      readonly apduLog: boolean;
+      readonly json: boolean;
+    }
+  | { readonly sub: 'status'; readonly json: boolean }
+  | { readonly sub: 'down' }
+  | { readonly sub: 'insert'; readonly card: CardSpec; readonly reader: number | null; readonly json: boolean }
+  | { readonly sub: 'remove'; readonly reader: number; readonly json: boolean };
+
+type Sub = Exclude<LabCommand['sub'], 'help'>;
+
+const HELP: Readonly<Record<Sub, string>> = {
+  up: `Usage: t1c-lab lab up [--backend pcsc|embedded] [--card PROFILE[:PERSONA]]... [--readers N]
+                      [--no-connector] [--no-apdu-log] [--replace] [--json]
+
+Starts a detached lab supervisor (pcscd + vpcd readers, or the connector's embedded reader; the card
+simulators; the connector) and returns once every card is seen by its reader. State: .lab/state.json.
+  --backend       pcsc (default when pcscd and vsmartcard-vpcd are installed) or embedded
+  --card          a card per reader, in order, e.g. iso-echo or beid-1.8:be-fr-adult (repeatable)
+  --readers       number of readers (default 2, or one per card; pcsc offers exactly 2)
+  --no-connector  do not start the connector
+  --no-apdu-log   do not run pcscd with APDU logging (.lab/pcscd.log may otherwise hold VERIFY APDUs)
+  --replace       stop a running lab first instead of refusing
+  --json          print the lab state as JSON`,
+  status: `Usage: t1c-lab lab status [--json]
+
+Shows the running lab's readers, cards and connector (exit 1 when no lab is up).`,
+  down: `Usage: t1c-lab lab down
+
+Stops the lab and removes everything it started (also the leftovers of a lab that died).`,
+  insert: `Usage: t1c-lab lab insert PROFILE[:PERSONA] [--reader N] [--json]
+
+Inserts a fresh card (new PIN counters) into reader N, or the first empty reader.`,
+  remove: `Usage: t1c-lab lab remove --reader N [--json]
+
+Takes the card out of reader N.`,
+};
+
+export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove> [options]
+
+  up       start the lab (readers, cards, connector) in the background
+  status   show readers, cards and the connector
+  down     stop the lab and clean up
+  insert   insert a card:  lab insert PROFILE[:PERSONA] [--reader N]
+  remove   remove a card:  lab remove --reader N
+
+Run \`t1c-lab lab <subcommand> --help\` for options.`;
+
+const OPTIONS = {
+  up: {
+    backend: { type: 'string' },
+    card: { type: 'string', multiple: true },
+    readers: { type: 'string' },
+    'no-connector': { type: 'boolean' },
+    'no-apdu-log': { type: 'boolean' },
+    replace: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  status: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  down: { help: { type: 'boolean', short: 'h' } },
+  insert: { reader: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  remove: { reader: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+} satisfies Record<Sub, NonNullable<ParseArgsConfig['options']>>;
+
+const isSub = (name: string): name is Sub => Object.hasOwn(HELP, name);
+
+export function parseLabArgs(args: readonly string[]): LabCommand {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') return { sub: 'help', text: LAB_HELP };
+  if (!isSub(name)) throw new UsageError(`unknown lab subcommand "${name}"`, 't1c-lab lab --help');
+  const hint = `t1c-lab lab ${name} --help`;
+  let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+  try {
+    const options: NonNullable<ParseArgsConfig['options']> = OPTIONS[name];
+    const result = parseArgs({ args: rest, options, allowPositionals: name === 'insert', strict: true });
+    parsed = { values: result.values, positionals: result.positionals };
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e), hint);
+  }
+  const { values, positionals } = parsed;
+  if (values['help'] === true) return { sub: 'help', text: HELP[name] };
+  const json = values['json'] === true;
+  switch (name) {
+    case 'up':
+      return {
+        sub: 'up',
+        backend: backendOf(values['backend'], hint),
+        cards: ((values['card'] as string[] | undefined) ?? []).map((spec) => cardOf(spec, hint)),
+        readers: values['readers'] === undefined ? null : integerOf(values['readers'], '--readers', 1, hint),
+        connector: values['no-connector'] !== true,
+        apduLog: values['no-apdu-log'] !== true,
+        replace: values['replace'] === true,
+        json,
+      };
+    case 'status':
+      return { sub: 'status', json };
+    case 'down':
+      return { sub: 'down' };
+    case 'insert': {
+      if (positionals.length !== 1) throw new UsageError('lab insert takes exactly one PROFILE[:PERSONA]', hint);
+      const reader = values['reader'] === undefined ? null : integerOf(values['reader'], '--reader', 0, hint);
+      return { sub: 'insert', card: cardOf(positionals[0]!, hint), reader, json };
+    }
+    case 'remove':
+      if (values['reader'] === undefined) throw new UsageError('lab remove needs --reader N', hint);
+      return { sub: 'remove', reader: integerOf(values['reader'], '--reader', 0, hint), json };
+  }
+}
+
+function backendOf(value: unknown, hint: string): Backend | null {
+  if (value === undefined) return null;
+  if (value === 'pcsc' || value === 'embedded') return value;
+  throw new UsageError(`--backend must be pcsc or embedded, not "${String(value)}"`, hint);
+}
+
+function cardOf(spec: string, hint: string): CardSpec {
+  try {
+    return parseCardSpec(spec);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e), hint);
+  }
+}
+
+function integerOf(value: unknown, flag: string, min: number, hint: string): number {
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, not "${text}"`, hint);
+  return Number(text);
+}

@@ -1,0 +1,42 @@
+import { labDown, labInsert, labRemove, labStatus, labUp } from '../../simulators/lab/lab-client.js';
+import { parseLabArgs } from './lab-args.js';
+import { printState } from './lab-print.js';
+
+/** `t1c-lab lab …`: the detached lab (CONTRACTS.md "The lab"). */
+export async function run(args: string[]): Promise<number> {
+  const command = parseLabArgs(args);
+  switch (command.sub) {
+    case 'help':
+      console.log(command.text);
+      return 0;
+    case 'up': {
+      const state = await labUp({
+        ...(command.backend ? { backend: command.backend } : {}),
+        cards: command.cards,
+        ...(command.readers === null ? {} : { readers: command.readers }),
+        connector: command.connector,
+        replace: command.replace,
+        apduLog: command.apduLog,
+        onNote: (line) => console.error(`t1c-lab: ${line}`),
+      });
+      for (const warning of state.lab?.warnings ?? []) console.error(`t1c-lab: warning: ${warning}`);
+      printState(state, command.json);
+      return 0;
+    }
+    case 'status':
+      printState(await labStatus(), command.json);
+      return 0;
+    case 'down': {
+      const { stoppedPid, cleaned } = await labDown();
+      for (const what of cleaned) console.error(`t1c-lab: cleaned leftover: ${what}`);
+      console.log(stoppedPid === null ? 'no lab was up' : `lab down (supervisor ${stoppedPid} stopped)`);
+      return 0;
+    }
+    case 'insert':
+      printState(await labInsert(command.card, command.reader ?? undefined), command.json);
+      return 0;
+    case 'remove':
+      printState(await labRemove(command.reader), command.json);
+      return 0;
+  }
+}

@@ -1,0 +1,212 @@
+import { rmSync } from 'node:fs';
+import { toHex } from '../../connector/protocol/index.js';
+import { prepareCard, type PreparedCard } from '../cards/registry.js';
+import { ApduTrace } from './apdu-trace.js';
+import { CardSlots } from './card-slots.js';
+import { connectorBuilt, startConnector, type ConnectorHandle } from './connector-process.js';
+import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
+import { LabError } from './lab-error.js';
+import type { LabFiles } from './paths.js';
+import { startPcscHardware, type PcscHardware } from './pcsc-hardware.js';
+import { acquirePcscdLock, type PcscdLock } from './pcscd-lock.js';
+import { waitForCardState } from './pcsc-watch.js';
+import type { Backend, LabState } from './state.js';
+
+export interface CardSpec {
+  readonly profile: string;
+  readonly persona: string | null;
+}
+
+/** What `lab up` asks the supervisor for. */
+export interface LabSpec {
+  readonly backend: Backend;
+  readonly cards: readonly CardSpec[];
+  readonly readers: number;
+  /** Start the connector (false with `--no-connector`). */
+  readonly connector: boolean;
+  /** pcscd `-a` APDU logging into `.lab/pcscd.log` (default on: the canary-PIN test searches it). */
+  readonly apduLog: boolean;
+}
+
+interface Reader {
+  readonly index: number;
+  readonly name: string;
+  readonly port: number;
+}
+
+type Log = (line: string) => void;
+
+/**
+ * Everything a running lab owns — pcscd or the embedded readers, the route, the card links, the connector —
+ * and the operations the control socket offers on it. One instance lives in the supervisor process.
+ */
+export class LabRuntime {
+  private readonly occupants = new Map<number, PreparedCard>();
+  private readonly traces = new Map<number, ApduTrace>();
+  private readonly warnings: string[] = [];
+  private connector: ConnectorHandle | null = null;
+
+  private constructor(
+    private readonly spec: LabSpec,
+    private readonly files: LabFiles,
+    private readonly readers: readonly Reader[],
+    private readonly slots: CardSlots,
+    private readonly cardHost: string,
+    private readonly hardware: PcscHardware | null,
+    private readonly lock: PcscdLock | null,
+    private readonly log: Log,
+  ) {
+    for (const reader of readers) {
+      rmSync(files.apduTrace(reader.index), { force: true });
+      this.traces.set(reader.index, new ApduTrace(files.apduTrace(reader.index)));
+    }
+    if (hardware?.routeWarning) this.warnings.push(hardware.routeWarning);
+  }
+
+  static async start(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
+    const runtime = spec.backend === 'pcsc' ? await LabRuntime.startPcsc(spec, files, log) : await LabRuntime.startEmbedded(spec, files, log);
+    try {
+      if (spec.backend === 'pcsc') await runtime.startConnectorStep();
+      for (const card of spec.cards) await runtime.insert(card);
+      return runtime;
+    } catch (e) {
+      await runtime.stop();
+      throw e;
+    }
+  }
+
+  private static async startPcsc(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
+    const kind = process.env['T1C_LAB_TEST'] === '1' ? 'test-supervisor' : 'supervisor';
+    const lock = await acquirePcscdLock(kind, { labDir: files.dir, waitMs: 120_000 });
+    try {
+      const hardware = await startPcscHardware({ readers: spec.readers, apduLog: spec.apduLog, confDir: files.pcscdConfDir, pcscdLogPath: files.pcscdLog, log });
+      return new LabRuntime(spec, files, hardware.readers, new CardSlots(hardware.readers, hardware.cardHost), hardware.cardHost, hardware, lock, log);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  private static async startEmbedded(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
+    const ports = await freeLoopbackPorts(spec.readers);
+    const readers = ports.map((port, index) => ({ index, name: embeddedReaderName(index), port }));
+    const runtime = new LabRuntime(spec, files, readers, new CardSlots(readers, '127.0.0.1'), '127.0.0.1', null, null, log);
+    try {
+      await runtime.startConnectorStep();
+    } catch (e) {
+      await runtime.stop();
+      throw e;
+    }
+    return runtime;
+  }
+
+  /**
+   * The "start connector" step. Embedded: the connector *is* the reader, so without it (and without
+   * --no-connector) the lab cannot run; with --no-connector the cards wait for a listener on their ports.
+   * pcsc: the readers work without it, so a connector that is not built yet is a warning.
+   */
+  private async startConnectorStep(): Promise<void> {
+    if (!this.spec.connector) return;
+    if (this.spec.backend === 'pcsc' && !connectorBuilt()) {
+      this.warn('the connector is not built (dist/connector/main.js); the lab runs without it');
+      return;
+    }
+    const embedded = this.spec.backend === 'embedded' ? { embedded: { host: '127.0.0.1' as const, ports: this.readers.map((r) => r.port) } } : {};
+    this.connector = await startConnector(this.files.connectorDir, { backend: this.spec.backend, port: 0, dataDir: this.files.connectorDir, ...embedded });
+    this.log(`connector ready at ${this.connector.url} (pid ${this.connector.pid})`);
+  }
+
+  private warn(line: string): void {
+    this.warnings.push(line);
+    this.log(`warning: ${line}`);
+  }
+
+  /** Cards connect to a reader that listens: pcscd's vpcd, or the running connector's embedded reader. */
+  private get readersListen(): boolean {
+    return this.spec.backend === 'pcsc' || this.connector !== null;
+  }
+
+  private readerAt(index: number): Reader {
+    const reader = this.readers.find((r) => r.index === index);
+    if (!reader) throw new LabError('ERR_LAB_READER_INVALID', `no reader ${index} (the lab has readers 0..${this.readers.length - 1})`);
+    return reader;
+  }
+
+  /** Inserts a fresh card; with pcscd, returns once pcscd reports it present with its ATR. */
+  async insert(spec: CardSpec, readerIndex?: number): Promise<LabState> {
+    const index = readerIndex ?? this.slots.firstEmpty();
+    if (index === null) throw new LabError('ERR_LAB_READER_OCCUPIED', 'every reader holds a card; remove one first (lab remove --reader N)');
+    const reader = this.readerAt(index);
+    const prepared = prepareCard(spec.profile, spec.persona);
+    const trace = this.traces.get(index)!;
+    await this.slots.insert(index, prepared.card, { onExchange: trace.onExchange }, this.readersListen);
+    this.occupants.set(index, prepared);
+    trace.note(`inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''} ATR ${toHex(prepared.card.atr)}`);
+    this.log(`reader ${index}: inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''}`);
+    if (this.hardware) {
+      try {
+        await waitForCardState(reader.name, { present: true, atr: prepared.card.atr });
+      } catch (e) {
+        await this.remove(index).catch(() => undefined);
+        throw e;
+      }
+    }
+    return this.state();
+  }
+
+  /** Removes the card; with pcscd, returns once pcscd reports the reader empty. */
+  async remove(readerIndex: number): Promise<LabState> {
+    const reader = this.readerAt(readerIndex);
+    await this.slots.remove(readerIndex);
+    this.occupants.delete(readerIndex);
+    this.traces.get(readerIndex)?.note('removed');
+    this.log(`reader ${readerIndex}: removed`);
+    if (this.hardware) await waitForCardState(reader.name, { present: false });
+    return this.state();
+  }
+
+  state(): LabState {
+    const connector = this.connector;
+    return {
+      version: 1,
+      backend: this.spec.backend,
+      readers: this.readers.map((reader) => {
+        const occupant = this.occupants.get(reader.index);
+        const card = occupant ? { profile: occupant.profile, persona: occupant.persona, atr: toHex(occupant.card.atr), pin: occupant.pin } : null;
+        return { index: reader.index, name: reader.name, port: reader.port, card };
+      }),
+      ...(connector ? { connector: { url: connector.url, caCert: connector.caCert, port: connector.port } } : {}),
+      lab: {
+        supervisorPid: process.pid,
+        cardHost: this.cardHost,
+        quickack: this.hardware?.quickack ?? false,
+        ...(this.hardware ? { pcscdPid: this.hardware.pcscdPid, pcscdLog: this.files.pcscdLog } : {}),
+        warnings: [...this.warnings],
+      },
+    };
+  }
+
+  /** Tears everything down: connector, cards, pcscd, route; releases the machine lock. */
+  async stop(): Promise<void> {
+    const steps: (() => Promise<void>)[] = [
+      async () => this.connector?.stop(),
+      () => this.slots.removeAll(),
+      async () => this.hardware?.stop(),
+      async () => {
+        await Promise.all([...this.traces.values()].map((trace) => trace.close()));
+      },
+      async () => this.lock?.release(),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+    this.connector = null;
+    this.occupants.clear();
+    if (failures.length > 0) throw failures[0];
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The detached lab supervisor: `node dist/simulators/lab/supervisor.js --spec '<LabSpec JSON>'`, started by
+ * `t1c-lab lab up`. It owns pcscd, the route, the card links and the connector; serves `.lab/control.sock`;
+ * keeps `.lab/state.json` current; tells its parent "ready" (or why not) over the IPC channel, then runs on
+ * its own until `lab down` or SIGTERM, and tears everything down before it exits.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { serveControl, type ControlServer } from './control-server.js';
+import type { ControlRequest } from './control-protocol.js';
+import { errorLine, isLabError, LabError } from './lab-error.js';
+import { LabRuntime, type LabSpec } from './lab-runtime.js';
+import { labDir, labFiles, type LabFiles } from './paths.js';
+import { removeState, writeState, type LabState } from './state.js';
+
+/** Messages to the parent (`lab up`) over IPC. */
+export type SupervisorMessage = { readonly event: 'ready'; readonly state: LabState } | { readonly event: 'error'; readonly code: string; readonly message: string };
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} [supervisor ${process.pid}] ${line}\n`);
+}
+
+function tell(message: SupervisorMessage): Promise<void> {
+  const send = process.send?.bind(process);
+  if (!send || !process.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    send(message, undefined, {}, () => {
+      if (process.connected) process.disconnect();
+      resolve();
+    });
+  });
+}
+
+export function parseSpec(argv: string[]): LabSpec {
+  const { values } = parseArgs({ args: argv, options: { spec: { type: 'string' } }, strict: true });
+  if (!values.spec) throw new LabError('ERR_LAB_SUPERVISOR', 'supervisor: --spec is required');
+  return JSON.parse(values.spec) as LabSpec;
+}
+
+function removeRunFiles(files: LabFiles): void {
+  removeState(files);
+  rmSync(files.controlSocket, { force: true });
+  rmSync(files.supervisorPid, { force: true });
+}
+
+async function main(): Promise<void> {
+  const files = labFiles(labDir());
+  mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+  writeFileSync(files.supervisorPid, `${process.pid}\n`);
+  let runtime: LabRuntime;
+  try {
+    const spec = parseSpec(process.argv.slice(2));
+    log(`starting: ${JSON.stringify(spec)}`);
+    runtime = await LabRuntime.start(spec, files, log);
+  } catch (e) {
+    log(`start failed: ${errorLine(e)}`);
+    removeRunFiles(files);
+    await tell({ event: 'error', code: isLabError(e) ? e.code : 'ERR_LAB_SUPERVISOR', message: errorLine(e) });
+    process.exitCode = 1;
+    return;
+  }
+
+  let stopping: Promise<void> | null = null;
+  let server: ControlServer | null = null;
+  const shutdown = (why: string): Promise<void> =>
+    (stopping ??= (async () => {
+      log(`stopping (${why})`);
+      try {
+        await runtime.stop();
+      } catch (e) {
+        log(`teardown problem: ${errorLine(e)}`);
+        process.exitCode = 1;
+      }
+      removeRunFiles(files);
+      log('stopped');
+      // Everything is closed; if a stray handle still holds the event loop, do not linger as a zombie lab.
+      setTimeout(() => process.exit(), 3000).unref();
+    })());
+
+  const handle = async (request: ControlRequest): Promise<LabState> => {
+    if (stopping) throw new LabError('ERR_LAB_NOT_UP', 'the lab is stopping');
+    switch (request.op) {
+      case 'status':
+        return runtime.state();
+      case 'insert':
+        return persist(await runtime.insert({ profile: request.profile, persona: request.persona }, request.reader));
+      case 'remove':
+        return persist(await runtime.remove(request.reader));
+      case 'down': {
+        const last = runtime.state();
+        await shutdown('lab down');
+        setImmediate(() => void server?.close());
+        return last;
+      }
+    }
+  };
+  const persist = (state: LabState): LabState => {
+    writeState(files, state);
+    return state;
+  };
+
+  server = await serveControl(files.controlSocket, handle);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void shutdown(signal).then(() => server?.close());
+    });
+  }
+  persist(runtime.state());
+  log('ready');
+  await tell({ event: 'ready', state: runtime.state() });
+}
+
+main().catch((e: unknown) => {
+  log(`fatal: ${errorLine(e)}`);
+  process.exitCode = 1;
+});
