@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// The dependency-free bootstrap behind `npm test`, `npm run certify` and `npm run lab` (plain Node, no packages:
+// it runs before node_modules exists). Steps, each skipped when already satisfied:
+//   1. system packages (apt, when root on Debian/Ubuntu) — before npm ci: the native bindings need libpcsclite-dev
+//   2. npm ci, when node_modules is missing or older than package-lock.json
+//   3. npm run build, when a source under connector|simulators|conformance|load|fixtures|bin is newer than dist
+//   4. the mode: `test` runs tsc --noEmit, eslint and vitest (extra args go to vitest); any other mode runs
+//      `node dist/bin/t1c-lab.js <mode> …` (certify, lab).
+// T1C_LAB_STRICT=1 (set by .ci/run) turns every missing component into a failure and requires the native
+// bindings to load. T1C_BOOTSTRAP_DRY_RUN=1 prints what would be done and does nothing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const STRICT = process.env.T1C_LAB_STRICT === '1';
+const DRY_RUN = process.env.T1C_BOOTSTRAP_DRY_RUN === '1';
+
+/** lab-recipe.md; `--no-install-recommends` keeps pcsc-tools from pulling in GTK. */
+const PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'libnss3-tools', 'chromium'];
+const SOURCE_DIRS = ['connector', 'simulators', 'conformance', 'load', 'fixtures', 'bin'];
+const BUILD_STAMP = path.join(ROOT, 'dist', '.build-stamp');
+const NATIVE_BINDINGS = ['smartcard', 'pkcs11js'];
+
+class StepFailure extends Error {
+  constructor(message, code = 1) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function say(line) {
+  console.error(`bootstrap: ${line}`);
+}
+
+/** A component is missing: a failure in strict mode, a warning otherwise. */
+function missing(line) {
+  if (STRICT) throw new StepFailure(`${line} (T1C_LAB_STRICT=1: a missing component is a failure)`);
+  say(`warning: ${line}`);
+}
+
+function run(command, args, options = {}) {
+  say(`${DRY_RUN ? 'would run' : 'running'}: ${[command, ...args].join(' ')}`);
+  if (DRY_RUN) return 0;
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  if (result.error) throw new StepFailure(`${command}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(path.join(dir, command)));
+}
+
+function isDebianLike() {
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8');
+    const field = (name) => (release.match(new RegExp(`^${name}="?([^"\\n]*)"?$`, 'm'))?.[1] ?? '').split(/\s+/);
+    return [...field('ID'), ...field('ID_LIKE')].some((id) => id === 'debian' || id === 'ubuntu');
+  } catch {
+    return false;
+  }
+}
+
+function packageInstalled(name) {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() === 'install ok installed';
+}
+
+// 1. System packages.
+function systemPackages() {
+  if (!isDebianLike() || !onPath('apt-get') || !onPath('dpkg-query')) {
+    missing(`not Debian/Ubuntu with apt: install ${PACKAGES.join(' ')} (or equivalents) yourself; the lab falls back to the embedded backend`);
+    return;
+  }
+  const absent = PACKAGES.filter((name) => !packageInstalled(name));
+  if (absent.length === 0) return;
+  const install = ['install', '-y', '--no-install-recommends', ...absent];
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    missing(
+      `system packages missing: ${absent.join(' ')}. Install them with:\n` +
+        `  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get ${install.join(' ')}\n` +
+        'continuing without them (the lab uses the embedded backend where pcscd is missing)',
+    );
+    return;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const ok = run('apt-get', ['update'], { env }) === 0 && run('apt-get', install, { env }) === 0;
+  if (!ok) missing(`apt-get could not install ${absent.join(' ')}`);
+}
+
+// 2. npm ci.
+function mtime(file) {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+function nodeModules() {
+  const lock = mtime(path.join(ROOT, 'package-lock.json'));
+  // npm rewrites node_modules/.package-lock.json on every install: the honest "installed at".
+  const installed = mtime(path.join(ROOT, 'node_modules', '.package-lock.json')) ?? mtime(path.join(ROOT, 'node_modules'));
+  if (installed !== null && (lock === null || installed >= lock)) return;
+  say(installed === null ? 'node_modules is missing' : 'node_modules is older than package-lock.json');
+  const code = run('npm', ['ci']);
+  if (code !== 0) throw new StepFailure('npm ci failed', code);
+}
+
+function nativeBindings() {
+  for (const name of NATIVE_BINDINGS) {
+    const result = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(name)})`], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) {
+      const reason = (result.stderr.trim().split('\n').find((line) => /Error/.test(line)) ?? 'does not load').trim();
+      missing(`native binding ${name} did not load (${reason}); install the system packages, then npm ci`);
+    }
+  }
+}
+
+// 3. Build.
+function newestSource(dir) {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, mtime(full) ?? 0);
+  }
+  return newest;
+}
+
+function build() {
+  const stamp = mtime(BUILD_STAMP);
+  const sources = Math.max(...SOURCE_DIRS.map((dir) => newestSource(path.join(ROOT, dir))), mtime(path.join(ROOT, 'tsconfig.build.json')) ?? 0);
+  if (stamp !== null && stamp >= sources) return;
+  say(stamp === null ? 'dist/ has not been built by the bootstrap yet' : 'sources are newer than dist/');
+  const code = run('npm', ['run', 'build']);
+  if (code !== 0) throw new StepFailure('npm run build failed', code);
+  if (!DRY_RUN) writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
+}
+
+// 4. The mode.
+function test(extra) {
+  const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+  const codes = [
+    run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']),
+    run(bin('eslint'), ['.']),
+    run(bin('vitest'), ['run', ...extra]),
+  ];
+  return codes.find((code) => code !== 0) ?? 0;
+}
+
+function main() {
+  const [mode, ...extra] = process.argv.slice(2);
+  if (!mode) {
+    say('usage: node scripts/bootstrap.mjs <test|certify|lab> [args…]');
+    return 2;
+  }
+  if (STRICT) say('strict mode (T1C_LAB_STRICT=1)');
+  try {
+    systemPackages();
+    nodeModules();
+    nativeBindings();
+    build();
+    if (mode === 'test') return test(extra);
+    return run(process.execPath, [path.join(ROOT, 'dist', 'bin', 't1c-lab.js'), mode, ...extra]);
+  } catch (e) {
+    if (!(e instanceof StepFailure)) throw e;
+    say(`error: ${e.message}`);
+    return e.code;
+  }
+}
+
+process.exitCode = main();
