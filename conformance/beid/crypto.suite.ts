@@ -1,0 +1,134 @@
+import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
+import { digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
+
+const target = conformanceTarget();
+const api = connectorClient(target);
+afterAll(() => api.close());
+
+interface ErrorBody {
+  success: false;
+  code: number;
+  description: string;
+  details?: { triesLeft?: number };
+}
+
+async function deviceKey(): Promise<string> {
+  const res = await api.get<{ data: string }>('/device-key');
+  const data = res.body.data;
+  return data.includes('BEGIN') ? data : `-----BEGIN PUBLIC KEY-----\n${data}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** The PIN as the SDK sends it: RSAES-PKCS1-v1_5 with the device key, base64. */
+async function encryptedPin(pin: string): Promise<string> {
+  return publicEncrypt({ key: await deviceKey(), padding: constants.RSA_PKCS1_PADDING }, Buffer.from(pin)).toString('base64');
+}
+
+for (const card of placedCards(target, (p) => isBeidProfile(p))) {
+  const profile = card.profile as 'beid-1.7' | 'beid-1.8';
+  const persona = card.persona!;
+  const keys = personaKeys(persona, KEY_FAMILY_BY_PROFILE[profile]);
+  const base = `/v3/modules/beid/apps/token/readers/${card.reader.id}`;
+  const origin = { origin: target.allowedOrigin };
+
+  describe(`beid crypto — ${profile}:${persona} [${target.backend}]`, () => {
+    it('verify-pin: the right PIN verifies; a wrong one is a 412 with tries left, and the right one restores them', async () => {
+      const ok = await api.post<{ data: { verified: boolean } }>(`${base}/verify-pin`, { pin: card.pin, base64Encoded: true }, origin);
+      expect(ok.status).toBe(200);
+      expect(ok.body.data.verified).toBe(true);
+      const wrong = await api.post<ErrorBody>(`${base}/verify-pin`, { pin: wrongPin(card.pin!), base64Encoded: true }, origin);
+      expect(wrong.status).toBe(412);
+      expect(wrong.body.success).toBe(false);
+      expect(wrong.body.details?.triesLeft).toBe(2);
+      const again = await api.post<{ data: { verified: boolean } }>(`${base}/verify-pin`, { pin: await encryptedPin(card.pin!), base64Encoded: true }, origin);
+      expect(again.body.data.verified).toBe(true);
+      const wrongAgain = await api.post<ErrorBody>(`${base}/verify-pin`, { pin: wrongPin(card.pin!) }, origin);
+      expect(wrongAgain.body.details?.triesLeft).toBe(2);
+      await api.post(`${base}/verify-pin`, { pin: card.pin }, origin);
+    });
+
+    it.skipIf(!keys)('sign: SHA-256/384/512 with the non-repudiation key, PIN encrypted with the device key', async () => {
+      for (const hash of ['sha256', 'sha384', 'sha512'] as const) {
+        const message = randomBytes(100);
+        const res = await api.post<{ success: boolean; data: { data: string } }>(
+          `${base}/sign`,
+          { algorithm: hash, data: digestOf(hash, message).toString('base64'), pin: await encryptedPin(card.pin!), base64Encoded: true },
+          origin,
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body.success).toBe(true);
+        const signature = Buffer.from(res.body.data.data, 'base64');
+        expect(verifyMessageSignature(keys!.nonRepudiation.certificate, hash, message, signature)).toBe(true);
+        expect(verifyMessageSignature(keys!.authentication.certificate, hash, message, signature)).toBe(false);
+      }
+    });
+
+    it.skipIf(!keys)('authenticate signs with the authentication key', async () => {
+      const message = randomBytes(48);
+      const res = await api.post<{ data: { data: string } }>(`${base}/authenticate`, { algorithm: 'SHA256', data: digestOf('sha256', message).toString('base64'), pin: card.pin }, origin);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(verifyMessageSignature(keys!.authentication.certificate, 'sha256', message, Buffer.from(res.body.data.data, 'base64'))).toBe(true);
+    });
+
+    it.skipIf(!keys || profile !== 'beid-1.7')('sign with RSA-PSS when asked for (padding: "pss")', async () => {
+      const message = randomBytes(64);
+      const res = await api.post<{ data: { data: string } }>(`${base}/sign`, { algorithm: 'sha256', padding: 'pss', data: digestOf('sha256', message).toString('base64'), pin: card.pin }, origin);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(verifyMessageSignature(keys!.nonRepudiation.certificate, 'sha256', message, Buffer.from(res.body.data.data, 'base64'), 'pss')).toBe(true);
+    });
+
+    it.skipIf(!keys)('sign_raw hashes the data in the connector', async () => {
+      const message = randomBytes(300);
+      const res = await api.post<{ data: { data: string } }>(`${base}/sign_raw`, { algorithm: 'sha384', data: message.toString('base64'), pin: card.pin }, origin);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(verifyMessageSignature(keys!.nonRepudiation.certificate, 'sha384', message, Buffer.from(res.body.data.data, 'base64'))).toBe(true);
+    });
+
+    it.skipIf(!keys)('bulk signing keeps the PIN for the caller until reset-bulk-pin', async () => {
+      const sign = (pin?: string) =>
+        api.post<{ data: { data: string } } & ErrorBody>(
+          `${base}/sign?bulk=true`,
+          { algorithm: 'sha256', data: digestOf('sha256', randomBytes(10)).toString('base64'), ...(pin ? { pin } : {}) },
+          origin,
+        );
+      expect((await sign(card.pin!)).status).toBe(200);
+      expect((await sign()).status).toBe(200);
+      const other = await api.post<ErrorBody>(`${base}/sign?bulk=true`, { algorithm: 'sha256', data: digestOf('sha256', Buffer.from('x')).toString('base64') }, { origin: `${target.allowedOrigin}:8443` });
+      expect(other.status).not.toBe(200);
+      const reset = await api.get<{ data: boolean }>('/v3/modules/beid/apps/token/reset-bulk-pin', origin);
+      expect(reset.status).toBe(200);
+      const after = await sign();
+      expect(after.status).toBe(400);
+      const resetPost = await api.post<{ data: boolean }>('/v3/modules/beid/apps/token/reset-bulk-pin', undefined, origin);
+      expect(resetPost.status).toBe(200);
+    });
+
+    it('refuses bad signing input with coded JSON errors before touching the card', async () => {
+      const digest = digestOf('sha256', Buffer.from('t1c')).toString('base64');
+      const cases: [Record<string, unknown>, number][] = [
+        [{ algorithm: 'sha256', data: Buffer.alloc(31).toString('base64'), pin: card.pin }, 400],
+        [{ algorithm: 'md5', data: digest, pin: card.pin }, 400],
+        [{ algorithm: 'sha256', data: digest, pin: false }, 400],
+        [{ algorithm: 'sha256', data: digest, pin: '12' }, 400],
+        [{ algorithm: 'sha256', data: digest, pin: card.pin, surprise: 1 }, 400],
+        [{ algorithm: 'sha256', data: digest, osDialog: true }, 400],
+      ];
+      for (const [body, status] of cases) {
+        const res = await api.post<ErrorBody>(`${base}/sign`, body, origin);
+        expect(res.status, JSON.stringify(body)).toBe(status);
+        expect(res.body.success).toBe(false);
+        expect(String(res.body.code)).toMatch(/^\d{6}$/);
+        expect(res.text).not.toContain(card.pin!);
+      }
+      const malformed = await api.request<ErrorBody>(`${base}/sign`, { method: 'POST', rawBody: '{"algorithm":', ...origin });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.success).toBe(false);
+    });
+  });
+}
+
+function wrongPin(pin: string): string {
+  return pin.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+}

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { labDown, labUp, defaultBackend } from '../simulators/lab/lab-client.js';
+import { repoRoot } from '../simulators/lab/paths.js';
+import type { Backend } from '../simulators/lab/state.js';
+import type { ConformanceTarget } from './support/target.js';
+
+/** The cards a conformance run puts in the lab unless T1C_LAB_CARDS names others (PROFILE[:PERSONA],…). */
+export const DEFAULT_CARDS = 'beid-1.7:be-nl-adult,beid-1.8:be-fr-adult,iso-echo';
+export const APP_ORIGIN = 'https://app.t1c-lab.test';
+export const FOREIGN_ORIGIN = 'https://evil.t1c-lab.test';
+
+function parseCards(text: string): { profile: string; persona: string | null }[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      const [profile, persona] = s.split(':');
+      return { profile: profile!, persona: persona ?? null };
+    });
+}
+
+/**
+ * One lab per conformance run (one pcscd per machine): brought up before the suites, torn down after. With
+ * T1C_TARGET_URL the suites certify that connector instead, and the lab is not started.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const targetUrl = process.env['T1C_TARGET_URL'];
+  if (targetUrl) {
+    const caCert = process.env['T1C_TARGET_CA'];
+    if (!caCert) throw new Error('T1C_TARGET_URL needs T1C_TARGET_CA (the PEM of the CA that issued its certificate)');
+    const target: ConformanceTarget = {
+      url: targetUrl,
+      caCert,
+      allowedOrigin: process.env['T1C_TARGET_ORIGIN'] ?? APP_ORIGIN,
+      foreignOrigin: FOREIGN_ORIGIN,
+      backend: 'target',
+      state: null,
+    };
+    project.provide('t1cTarget', target);
+    return async () => undefined;
+  }
+  const backend = (process.env['T1C_LAB_BACKEND'] as Backend | undefined) ?? defaultBackend();
+  const dir = path.join(repoRoot(), '.lab', `conformance-${backend}`);
+  const state = await labUp({ backend, cards: parseCards(process.env['T1C_LAB_CARDS'] ?? DEFAULT_CARDS), dir, replace: true });
+  if (!state.connector) {
+    await labDown(dir);
+    throw new Error('the lab came up without a connector');
+  }
+  project.provide('t1cTarget', {
+    url: state.connector.url,
+    caCert: state.connector.caCert,
+    allowedOrigin: state.cors?.allowedOrigins[0] ?? APP_ORIGIN,
+    foreignOrigin: FOREIGN_ORIGIN,
+    backend,
+    state,
+  });
+  return async () => {
+    await labDown(dir);
+  };
+}
