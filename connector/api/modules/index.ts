@@ -1,0 +1,7 @@
+import type { ModuleRoutes } from '../module-routes.js';
+
+/**
+ * The modules whose routes this connector serves, in registration order; `/info` lists their names.
+ * A card family adds its entry here (e.g. `{ name: 'beid', description: 'Belgian eID', plugin: beidRoutes }`).
+ */
+export const MODULE_ROUTES: readonly ModuleRoutes[] = [];
