@@ -1,7 +1,7 @@
 import './request-context.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
-import type { Server } from 'node:https';
+import type { Server, ServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
@@ -58,8 +58,13 @@ export interface AppDeps {
 
 export type ConnectorApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, JsonSchemaToTsProvider>;
 
+/** HTTPS server options of the connector (also for the extra listener on ::1). */
+export function httpsOptions(tls: AppDeps['tls']): ServerOptions {
+  return { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', maxHeaderSize: MAX_HEADER_BYTES };
+}
+
 /** Writes an envelope straight to a socket the HTTP parser gave up on (oversized or malformed head). */
-function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const refused = new ConnectorError(error.code === 'HPE_HEADER_OVERFLOW' ? 'ERR_HEADERS_TOO_LARGE' : 'ERR_INPUT_INVALID');
   const body = JSON.stringify(envelope(refused));
@@ -87,7 +92,7 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   const clock = deps.clock ?? { monotonicMs: () => performance.now(), now: () => new Date() };
 
   const app: ConnectorApp = Fastify({
-    https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.2', maxHeaderSize: MAX_HEADER_BYTES },
+    https: httpsOptions(deps.tls),
     logger: loggerOptions(config.log, deps.logStream ?? process.stderr),
     bodyLimit: BODY_LIMIT_BYTES,
     onProtoPoisoning: 'error',
