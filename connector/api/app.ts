@@ -110,7 +110,13 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   const port = (): number | undefined => (config.port !== 0 ? config.port : (app.server.address() as AddressInfo | null)?.port);
   const isAllowedHost = hostChecker({ allowedHosts: config.allowedHosts, port });
 
-  app.removeContentTypeParser('text/plain'); // JSON only: a text/plain "simple" POST never reaches a handler
+  // JSON bodies only: a text/plain "simple" POST never reaches a handler. But an EMPTY body is no body, whatever
+  // its type: the SDK's bodiless POSTs (reset-bulk-pin) carry axios's default form content type.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else done(new ConnectorError('ERR_CONTENT_TYPE_UNSUPPORTED'), undefined);
+  });
   app.setValidatorCompiler(validatorCompiler(SHARED_SCHEMAS));
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 

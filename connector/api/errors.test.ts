@@ -28,6 +28,10 @@ const probe: ModulePlugin = async (app) => {
     },
     async () => ({ success: true as const, data: { verified: true } }),
   );
+  app.post('/apps/token/reset-bulk-pin', { schema: { response: { 200: successEnvelope({ type: 'boolean' }), ...ERROR_RESPONSES } } }, async () => ({
+    success: true as const,
+    data: true,
+  }));
 };
 
 let app: ConnectorApp;
@@ -80,6 +84,15 @@ describe('error responses', () => {
       const res = await post(JSON.stringify({ pin: '1234', osDialog: false, base64Encoded: true }));
       expect(res.statusCode).toBe(200);
       expect((await post(JSON.stringify({ pin: false }))).statusCode).toBe(200); // JSEncrypt failure reaches decodePin as a boolean
+    });
+
+    it('takes an empty body of any content type as no body (the SDK\'s bodiless POSTs send a form type)', async () => {
+      app = await testApp({ modules: [{ name: 'probe', description: 'probe', plugin: probe }] });
+      const bodiless = (contentType: string, payload = '') =>
+        call(app, { method: 'POST', url: '/v3/modules/probe/apps/token/reset-bulk-pin', payload, headers: { 'content-type': contentType } });
+      expect((await bodiless('application/x-www-form-urlencoded')).json()).toEqual({ success: true, data: true });
+      expect((await bodiless('text/plain')).statusCode).toBe(200);
+      expect((await bodiless('text/plain', 'x')).json()).toMatchObject(envelopeOf('ERR_CONTENT_TYPE_UNSUPPORTED'));
     });
 
     it.each([
