@@ -21,6 +21,7 @@ import { corsPlugin } from './plugins/cors.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { hostCheckPlugin, hostChecker } from './plugins/host-check.js';
 import { timingPlugin } from './plugins/timing.js';
+import { agentRoutes } from './routes/agents.js';
 import { atrRoutes } from './routes/atrs.js';
 import { deviceKeyRoutes, infoRoutes } from './routes/info.js';
 import { readerRoutes } from './routes/readers.js';
@@ -78,6 +79,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 
 /**
  * Builds the connector's HTTPS app without listening (only connector/main.ts listens; tests use inject()).
+ * Core routes: /info, /device-key, /v3/readers[/:id], /atrs, /v3/agents; modules under /v3/modules/<name>.
  * Per request, in order: Server-Timing start → Host allow-list → CORS allow-list/preflight → auth slot →
  * schema validation → route. Every error leaves as the JSON envelope.
  */
@@ -144,6 +146,7 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   void app.register(deviceKeyRoutes, { publicKeyBase64: deps.deviceKey.publicKeyBase64 });
   void app.register(readerRoutes, { readers, atrs });
   void app.register(atrRoutes, { atrs });
+  void app.register(agentRoutes);
   void app.register(moduleRoutes, { modules, context });
   return app;
 }

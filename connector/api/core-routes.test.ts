@@ -5,6 +5,7 @@ import { ATR_REGISTRY } from '../modules/registry.js';
 import { fromHex } from '../protocol/index.js';
 import type { ConnectorApp } from './app.js';
 import { call, FakeReaders, testApp, testCredentials, TEST_PORT } from './test-support.js';
+import { MODULE_ROUTES } from './modules/index.js';
 import { CONNECTOR_VERSION, T1C_API_VERSION } from './version.js';
 
 const beid18 = BEID_ATRS.find((e) => e.variant === '1.8')!;
@@ -34,7 +35,7 @@ describe('GET /info', () => {
       status: 'ACTIVATED',
       activated: true,
       jwtEnabled: false,
-      modules: [],
+      modules: MODULE_ROUTES.map((m) => m.name),
       cors: ['https://rmc.example.org'],
       uid: (await testCredentials()).deviceKey.uid,
       service: { apiPort: String(TEST_PORT), deviceType: 'STANDALONE', dsRegistryActivated: false },
@@ -125,5 +126,14 @@ describe('GET /atrs', () => {
     expect(data).toHaveLength(ATR_REGISTRY.entries.length);
     expect(data).toContainEqual({ atr: beid18.atr, module: 'beid', moduleDescription: beid18.description });
     expect(data).toContainEqual({ atr: EMV_ATRS[0]!.atr, mask: EMV_ATRS[0]!.mask, module: 'emv', moduleDescription: EMV_ATRS[0]!.description });
+  });
+});
+
+describe('GET /v3/agents', () => {
+  it('answers an empty list: a STANDALONE connector has no agents (dsCorsSync only needs a 2xx)', async () => {
+    app = await testApp();
+    const res = await call(app, { method: 'GET', url: '/v3/agents' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ success: true, data: [] });
   });
 });
