@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { isCardProfileId, listCardProfiles, loadCardProfile } from '../../fixtures/cards/index.js';
+import type { CardChoice, CertifyPlan } from './run.js';
+
+export const CERTIFY_USAGE = `usage: t1c-lab certify [--target URL --ca PEM [--origin ORIGIN]] [--backend pcsc|embedded|both]
+                     [--cards PROFILE[:PERSONA],…] [--suite NAME,…] [--report DIR]
+
+Brings up the lab (or uses --target), runs the conformance suites per card type and backend, prints the
+card type × suite matrix and writes index.html, summary.json and junit.xml (default reports/certification/).
+Exit code 1 when anything failed.`;
+
+export class CertifyUsageError extends Error {}
+
+export interface CertifyArgs extends Omit<CertifyPlan, 'onLine'> {
+  readonly reportDir: string;
+  readonly help: boolean;
+}
+
+export function parseCertifyArgs(args: string[], pcscAvailable: boolean): CertifyArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        ca: { type: 'string' },
+        origin: { type: 'string' },
+        backend: { type: 'string' },
+        cards: { type: 'string' },
+        suite: { type: 'string' },
+        report: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new CertifyUsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const backendArg = v.backend ?? (pcscAvailable ? 'both' : 'embedded');
+  if (!['pcsc', 'embedded', 'both'].includes(backendArg)) throw new CertifyUsageError(`--backend must be pcsc, embedded or both, not "${backendArg}"`);
+  const backends = backendArg === 'both' ? (['pcsc', 'embedded'] as const) : ([backendArg as 'pcsc' | 'embedded'] as const);
+  if (v.target !== undefined && v.ca === undefined) throw new CertifyUsageError('--target needs --ca (the PEM of the CA that issued its certificate)');
+  const cards: CardChoice[] = (v.cards ? v.cards.split(',').map((s) => s.trim()).filter(Boolean) : listCardProfiles().map((p) => p.id)).map((spec) => {
+    const [profile, persona] = spec.split(':');
+    if (!profile || !isCardProfileId(profile)) throw new CertifyUsageError(`unknown card type "${spec}"; known: ${listCardProfiles().map((p) => p.id).join(', ')}`);
+    const p = loadCardProfile(profile);
+    if (persona && !p.personas.includes(persona)) throw new CertifyUsageError(`persona "${persona}" does not fit ${profile}; fits: ${p.personas.join(', ')}`);
+    return { profile, persona: persona ?? p.defaultPersona };
+  });
+  return {
+    ...(v.target !== undefined ? { target: { url: v.target, caCert: v.ca!, ...(v.origin ? { origin: v.origin } : {}) } } : {}),
+    backends,
+    cards,
+    suites: v.suite ? v.suite.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    reportDir: v.report ?? 'reports/certification',
+    help: v.help ?? false,
+  };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseCertifyArgs, CertifyUsageError } from './args.js';
+import { buildMatrix, terminalTable } from './matrix.js';
+import { indexHtml, junitXml, summaryJson } from './reports.js';
+import { recordsFromVitest, type VitestJsonReport } from './results.js';
+
+const report: VitestJsonReport = {
+  testResults: [
+    {
+      name: '/repo/conformance/core/readers.suite.ts',
+      assertionResults: [
+        { ancestorTitles: ['core [pcsc]'], title: 'GET /info answers', status: 'passed' },
+        { ancestorTitles: ['core [pcsc]'], title: 'lists the reader holding beid-1.8 with its ATR and module', status: 'passed' },
+      ],
+    },
+    {
+      name: '/repo/conformance/beid/data.suite.ts',
+      assertionResults: [
+        { ancestorTitles: ['beid data — beid-1.7:be-nl-adult [pcsc]'], title: 'biometric', status: 'failed', failureMessages: ['\u001b[31mAssertionError: expected "Peeters" to be "Janssens"\u001b[39m\n    at x'] },
+        { ancestorTitles: ['beid data — beid-1.8:be-fr-adult [pcsc]'], title: 'sign with PSS (skipped: RSA only)', status: 'skipped' },
+      ],
+    },
+  ],
+};
+
+describe('certification results', () => {
+  const records = recordsFromVitest(report, 'pcsc', ['beid-1.7', 'beid-1.8', 'iso-echo']);
+
+  it('attributes tests to card types and suites', () => {
+    expect(records.map((r) => [r.card, r.suite, r.outcome])).toEqual([
+      ['connector', 'core', 'passed'],
+      ['beid-1.8', 'core', 'passed'],
+      ['beid-1.7', 'beid', 'failed'],
+      ['beid-1.8', 'beid', 'skipped'],
+    ]);
+    expect(records[2]!.message).toBe('AssertionError: expected "Peeters" to be "Janssens"\n    at x');
+    expect(records[3]!.message).toBe('RSA only');
+  });
+
+  it('gives a red verdict when anything failed, and names the failure in every report', () => {
+    const matrix = buildMatrix(records);
+    expect(matrix.verdict).toBe('fail');
+    expect(matrix.cards).toEqual(['connector', 'beid-1.7', 'beid-1.8']);
+    expect(terminalTable(matrix)).toMatch(/beid-1\.7\s+FAIL 1\/1/);
+    const run = { target: 'lab', backends: ['pcsc'], cards: [], environment: { node: 'v20' }, startedAt: 'x', durationMs: 1 };
+    expect(junitXml(records)).toContain('<failure message="AssertionError: expected &quot;Peeters&quot; to be &quot;Janssens&quot;"');
+    expect(indexHtml(matrix, records, run)).toContain('Janssens');
+    const summary = JSON.parse(summaryJson(matrix, records, run));
+    expect(summary.result.verdict).toBe('fail');
+  });
+
+  it('writes the compared part of summary.json the same way whatever the run', () => {
+    const matrix = buildMatrix(records);
+    const a = JSON.parse(summaryJson(matrix, records, { target: 'lab', backends: [], cards: [], environment: {}, startedAt: '1', durationMs: 1 }));
+    const b = JSON.parse(summaryJson(buildMatrix([...records].reverse()), [...records].reverse(), { target: 'lab', backends: [], cards: [], environment: {}, startedAt: '2', durationMs: 9 }));
+    expect(JSON.stringify(a.result)).toBe(JSON.stringify(b.result));
+  });
+
+  it('passes only with passing tests and no failure', () => {
+    expect(buildMatrix(records.filter((r) => r.outcome !== 'failed')).verdict).toBe('pass');
+    expect(buildMatrix([]).verdict).toBe('fail');
+  });
+});
+
+describe('certify arguments', () => {
+  it('defaults to every card type on both backends when pcscd is there', () => {
+    const a = parseCertifyArgs([], true);
+    expect(a.backends).toEqual(['pcsc', 'embedded']);
+    expect(a.cards.map((c) => c.profile)).toEqual(['beid-1.7', 'beid-1.8', 'iso-echo']);
+    expect(a.cards[0]!.persona).toBe('be-nl-adult');
+    expect(parseCertifyArgs([], false).backends).toEqual(['embedded']);
+  });
+
+  it('refuses unknown cards, personas that do not fit, and a target without its CA', () => {
+    expect(() => parseCertifyArgs(['--cards', 'nope'], true)).toThrow(CertifyUsageError);
+    expect(() => parseCertifyArgs(['--cards', 'beid-1.7:emv-debit-1'], true)).toThrow(/does not fit/);
+    expect(() => parseCertifyArgs(['--target', 'https://127.0.0.1:1'], true)).toThrow(/--ca/);
+    expect(() => parseCertifyArgs(['--backend', 'usb'], true)).toThrow(CertifyUsageError);
+  });
+});

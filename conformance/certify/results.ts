@@ -1,0 +1,78 @@
+/**
+ * Test outcomes of a certification run, attributed to a card type and a suite. Built from vitest's JSON report:
+ * the suite is the folder under conformance/, the card type the profile id named in the test's describe block.
+ */
+export type Outcome = 'passed' | 'failed' | 'skipped';
+
+export interface TestRecord {
+  readonly backend: string;
+  /** Card profile id, or `connector` for tests that concern no particular card. */
+  readonly card: string;
+  readonly suite: string;
+  readonly name: string;
+  readonly outcome: Outcome;
+  /** First failure message (expected/actual included), or the skip reason. */
+  readonly message?: string;
+}
+
+interface VitestAssertion {
+  readonly ancestorTitles: readonly string[];
+  readonly title: string;
+  readonly status: string;
+  readonly failureMessages?: readonly string[];
+}
+
+interface VitestFileResult {
+  readonly name: string;
+  readonly status?: string;
+  readonly message?: string;
+  readonly assertionResults: readonly VitestAssertion[];
+}
+
+export interface VitestJsonReport {
+  readonly testResults: readonly VitestFileResult[];
+}
+
+export const CONNECTOR_ROW = 'connector';
+
+function suiteOf(file: string): string {
+  const m = /conformance\/([^/]+)\//.exec(file.replace(/\\/g, '/'));
+  return m?.[1] ?? 'other';
+}
+
+function cardOf(titles: readonly string[], profiles: readonly string[]): string {
+  const text = titles.join(' ');
+  // Longest ids first, so `beid-1.7` never matches a shorter id that prefixes it.
+  const hit = [...profiles].sort((a, b) => b.length - a.length).find((p) => new RegExp(`(^|[^\\w.-])${p.replace(/[.]/g, '\\.')}([^\\w.-]|$)`).test(text));
+  return hit ?? CONNECTOR_ROW;
+}
+
+/** Strips ANSI colours and keeps the head of a failure message (where vitest puts expected and actual). */
+function clean(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, 12).join('\n').trim();
+}
+
+export function recordsFromVitest(report: VitestJsonReport, backend: string, profiles: readonly string[]): TestRecord[] {
+  const out: TestRecord[] = [];
+  for (const file of report.testResults) {
+    const suite = suiteOf(file.name);
+    if (file.assertionResults.length === 0 && file.status === 'failed') {
+      out.push({ backend, card: CONNECTOR_ROW, suite, name: `${suite} (suite did not load)`, outcome: 'failed', message: clean(file.message ?? 'failed to load') });
+      continue;
+    }
+    for (const a of file.assertionResults) {
+      const outcome: Outcome = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
+      const name = [...a.ancestorTitles, a.title].join(' › ');
+      const message = outcome === 'failed' ? clean(a.failureMessages?.[0] ?? 'failed') : outcome === 'skipped' ? skipReason(a.title) : undefined;
+      out.push({ backend, card: cardOf([...a.ancestorTitles, a.title], profiles), suite, name, outcome, ...(message ? { message } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Tests that skip for a reason carry it in their title as "(skipped: …)"; others are marked as not applicable. */
+function skipReason(title: string): string {
+  const m = /\(skipped: ([^)]*)\)/.exec(title);
+  return m?.[1] ?? 'not applicable to this card or target';
+}

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadCardProfile } from '../../fixtures/cards/index.js';
+import { repoRoot } from '../../simulators/lab/paths.js';
+import { buildMatrix, type Matrix } from './matrix.js';
+import { recordsFromVitest, type TestRecord, type VitestJsonReport } from './results.js';
+
+export interface CardChoice {
+  readonly profile: string;
+  readonly persona: string | null;
+}
+
+export interface CertifyPlan {
+  /** Certify this connector instead of the lab's (the lab is not started). */
+  readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string };
+  readonly backends: readonly ('pcsc' | 'embedded')[];
+  readonly cards: readonly CardChoice[];
+  /** Suite folders under conformance/ (empty: all). */
+  readonly suites: readonly string[];
+  readonly onLine?: (line: string) => void;
+}
+
+/** pcscd with vpcd offers two readers: a pcsc lab holds at most two cards, so larger sets run in batches. */
+const PCSC_READERS = 2;
+
+export function cardSpec(c: CardChoice): string {
+  return c.persona ? `${c.profile}:${c.persona}` : c.profile;
+}
+
+function batches(cards: readonly CardChoice[], size: number): CardChoice[][] {
+  const out: CardChoice[][] = [];
+  for (let i = 0; i < cards.length; i += size) out.push(cards.slice(i, i + size));
+  return out.length > 0 ? out : [[]];
+}
+
+/** Runs the conformance suites once (one lab or one target), with live progress on the terminal. */
+async function runSuites(env: Record<string, string>, suites: readonly string[], backend: string, profiles: readonly string[]): Promise<TestRecord[]> {
+  const root = repoRoot();
+  const vitest = createRequire(path.join(root, 'package.json')).resolve('vitest/vitest.mjs');
+  const dir = mkdtempSync(path.join(tmpdir(), 't1c-lab-certify-'));
+  const jsonFile = path.join(dir, 'vitest.json');
+  const filters = suites.map((s) => `conformance/${s}/`);
+  const args = [vitest, 'run', '--config', 'conformance/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...filters];
+  try {
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+      child.on('error', reject);
+      child.on('exit', (c) => resolve(c ?? 1));
+    });
+    if (!existsSync(jsonFile)) {
+      return [{ backend, card: 'connector', suite: 'lab', name: 'the lab and connector came up', outcome: 'failed', message: `vitest exited ${code} before running any suite (see the output above)` }];
+    }
+    return recordsFromVitest(JSON.parse(readFileSync(jsonFile, 'utf8')) as VitestJsonReport, backend, profiles);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function certify(plan: CertifyPlan): Promise<{ matrix: Matrix; records: TestRecord[] }> {
+  const say = plan.onLine ?? (() => undefined);
+  const profiles = plan.cards.map((c) => loadCardProfile(c.profile).id);
+  const records: TestRecord[] = [];
+  if (plan.target) {
+    say(`certifying ${plan.target.url}`);
+    const env: Record<string, string> = { T1C_TARGET_URL: plan.target.url, T1C_TARGET_CA: plan.target.caCert };
+    if (plan.target.origin) env['T1C_TARGET_ORIGIN'] = plan.target.origin;
+    records.push(...(await runSuites(env, plan.suites, 'target', profiles)));
+  } else {
+    for (const backend of plan.backends) {
+      for (const batch of batches(plan.cards, backend === 'pcsc' ? PCSC_READERS : plan.cards.length || 1)) {
+        const cards = batch.map(cardSpec).join(',');
+        say(`\n── ${backend}: ${cards || 'no cards'} ──`);
+        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards }, plan.suites, backend, profiles)));
+      }
+    }
+  }
+  return { matrix: buildMatrix(records), records };
+}
