@@ -16,7 +16,8 @@ describe('t1c-lab CLI dispatch', () => {
     const io = capture();
     expect(await runCli(['--help'])).toBe(0);
     expect(await runCli([])).toBe(2);
-    expect(io.out.join('\n')).toMatch(/Commands:\n\s+lab\s/);
+    expect(io.out.join("\n")).toMatch(/^Commands:$/m);
+    expect(io.out.join("\n")).toMatch(/^\s+lab\s+bring the virtual lab/m);
   });
 
   it('turns an unknown command into one usage line and exit 2', async () => {

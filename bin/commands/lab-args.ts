@@ -32,7 +32,7 @@ Starts a detached lab supervisor (pcscd + vpcd readers, or the connector's embed
 simulators; the connector) and returns once every card is seen by its reader. State: .lab/state.json.
   --backend       pcsc (default when pcscd and vsmartcard-vpcd are installed) or embedded
   --card          a card per reader, in order, e.g. iso-echo or beid-1.8:be-fr-adult (repeatable)
-  --readers       number of readers (default 2, or one per card; pcsc offers exactly 2)
+  --readers       number of readers (default 2, or one per card; pcsc rounds up to even, at most 16)
   --no-connector  do not start the connector
   --no-apdu-log   do not run pcscd with APDU logging (.lab/pcscd.log may otherwise hold VERIFY APDUs)
   --replace       stop a running lab first instead of refusing

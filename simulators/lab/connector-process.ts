@@ -14,15 +14,40 @@ import type { Backend } from './state.js';
  */
 export const CONNECTOR_ENTRY = 'connector/main.js';
 
-/** What the lab tells the connector (written to `.lab/connector/config.json`). */
+/**
+ * The origin the lab's connector allows (CORS) and publishes in the state: a test web app. Suites use it as
+ * the allowed origin and anything else as a foreign one.
+ */
+export const LAB_APP_ORIGIN = 'https://app.t1c-lab.test';
+
+/** The connector configuration the lab writes (`.lab/connector/config.json`; keys: docs/connector-config.md). */
 export interface LabConnectorConfig {
-  readonly backend: Backend;
-  /** HTTPS port; 0 lets the connector pick a free one (it reports it in the ready line). */
-  readonly port: number;
-  /** Where the connector keeps its per-installation CA and state. */
+  readonly hosts: readonly ['127.0.0.1'];
+  /** 0: a free port, reported in the ready line (labs side by side never collide). */
+  readonly port: 0;
+  /** Device key and the TLS CA: fresh per lab run. */
   readonly dataDir: string;
-  /** The embedded vpcd listener, on when the lab runs the embedded backend: loopback, one port per reader. */
-  readonly embedded?: { readonly host: '127.0.0.1'; readonly ports: readonly number[] };
+  readonly readers: { readonly backend: Backend; readonly embedded: { readonly host: '127.0.0.1'; readonly ports: readonly number[] } };
+  readonly cors: { readonly allowedOrigins: readonly string[] };
+  /**
+   * `none`, explicitly, until the lab runs the Distribution Service simulator and gives the connector its
+   * JWT key set; the connector refuses `jwt` without a verifier.
+   */
+  readonly auth: { readonly mode: 'none' | 'jwt' };
+  readonly log: { readonly level: 'info' | 'debug'; readonly file: string };
+}
+
+/** The lab's connector configuration for a backend; embedded readers listen on `embeddedPorts` (loopback). */
+export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts: readonly number[]): LabConnectorConfig {
+  return {
+    hosts: ['127.0.0.1'],
+    port: 0,
+    dataDir: path.join(dir, 'data'),
+    readers: { backend, embedded: { host: '127.0.0.1', ports: backend === 'embedded' ? embeddedPorts : [] } },
+    cors: { allowedOrigins: [LAB_APP_ORIGIN] },
+    auth: { mode: 'none' },
+    log: { level: 'info', file: path.join(dir, 'connector.log') },
+  };
 }
 
 export interface ConnectorReady {
@@ -33,6 +58,7 @@ export interface ConnectorReady {
 
 export interface ConnectorHandle extends ConnectorReady {
   readonly pid: number;
+  readonly allowedOrigins: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -44,26 +70,30 @@ const pidFile = (dir: string): string => path.join(dir, 'connector.pid');
 
 export async function startConnector(dir: string, config: LabConnectorConfig, readyTimeoutMs = 30_000): Promise<ConnectorHandle> {
   if (!connectorBuilt()) {
-    throw new LabError('ERR_LAB_CONNECTOR_MISSING', `${config.backend === 'embedded' ? 'embedded backend needs the connector' : 'the connector is not built'}: ${distEntry(CONNECTOR_ENTRY)} is missing (run npm run build, or use --no-connector)`);
+    throw new LabError('ERR_LAB_CONNECTOR_MISSING', `${config.readers.backend === 'embedded' ? 'embedded backend needs the connector' : 'the connector is not built'}: ${distEntry(CONNECTOR_ENTRY)} is missing (run npm run build, or use --no-connector)`);
   }
+  rmSync(config.dataDir, { recursive: true, force: true }); // a fresh device key and TLS CA per lab run
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const configFile = path.join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-  const log = openSync(path.join(dir, 'connector.log'), 'a', 0o600);
+  const log = openSync(config.log.file, 'a', 0o600); // crashes before the logger is up land here too
   let child: ChildProcess;
   try {
     child = spawn(process.execPath, [distEntry(CONNECTOR_ENTRY), '--config', configFile], { stdio: ['ignore', 'pipe', log] });
   } finally {
     closeSync(log);
   }
-  const ready = await waitForReady(child, readyTimeoutMs, path.join(dir, 'connector.log'));
+  const ready = await waitForReady(child, readyTimeoutMs, config.log.file);
   writeFileSync(pidFile(dir), `${child.pid}\n`);
   return {
     ...ready,
     pid: child.pid!,
+    allowedOrigins: config.cors.allowedOrigins,
     async stop(): Promise<void> {
       if (child.exitCode === null && child.signalCode === null) await terminate(child.pid!);
       rmSync(pidFile(dir), { force: true });
+      rmSync(configFile, { force: true });
+      rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }

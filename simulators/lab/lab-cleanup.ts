@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { stopStaleConnector } from './connector-process.js';
 import type { LabFiles } from './paths.js';
+import { vpcdDriverDir } from './pcscd-config.js';
 import { acquirePcscdLock } from './pcscd-lock.js';
 import { detectRunningPcscd, removeStalePcscdFiles } from './pcscd.js';
 import { restoreMachinePcscd } from './pcscd-takeover.js';
@@ -27,6 +28,7 @@ export async function cleanStaleLab(files: LabFiles, log: (line: string) => void
   }
   if (await stopStaleConnector(files.connectorDir)) cleaned.push('connector process');
   if (removeIfPresent(files.pcscdConfDir)) cleaned.push('pcscd reader config');
+  removeIfPresent(vpcdDriverDir(files.pcscdConfDir));
 
   // pcscd and the route are machine-wide: only with the lock (a test lab elsewhere may be using them).
   let lock;

@@ -28,7 +28,7 @@ export function defaultBackend(): Backend {
 export interface UpOptions {
   readonly backend?: Backend;
   readonly cards?: readonly CardSpec[];
-  /** Reader count (default: 2, or one per card; pcsc always has exactly 2). */
+  /** Reader count (default: 2, or one per card; pcsc rounds up to even, at most 16). */
   readonly readers?: number;
   /** Start the connector (default true; false is `--no-connector`). */
   readonly connector?: boolean;

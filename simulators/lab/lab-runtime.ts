@@ -3,7 +3,8 @@ import { toHex } from '../../connector/protocol/index.js';
 import { prepareCard, type PreparedCard } from '../cards/registry.js';
 import { ApduTrace } from './apdu-trace.js';
 import { CardSlots } from './card-slots.js';
-import { connectorBuilt, startConnector, type ConnectorHandle } from './connector-process.js';
+import { connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle } from './connector-process.js';
+import { waitForConnectorReaders, type ConnectorReader } from './connector-readers.js';
 import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
 import { LabError } from './lab-error.js';
 import type { LabFiles } from './paths.js';
@@ -45,6 +46,8 @@ export class LabRuntime {
   private readonly traces = new Map<number, ApduTrace>();
   private readonly warnings: string[] = [];
   private connector: ConnectorHandle | null = null;
+  /** Reader name → the connector's reader id. */
+  private readonly readerIds = new Map<string, string>();
 
   private constructor(
     private readonly spec: LabSpec,
@@ -111,9 +114,19 @@ export class LabRuntime {
       this.warn('the connector is not built (dist/connector/main.js); the lab runs without it');
       return;
     }
-    const embedded = this.spec.backend === 'embedded' ? { embedded: { host: '127.0.0.1' as const, ports: this.readers.map((r) => r.port) } } : {};
-    this.connector = await startConnector(this.files.connectorDir, { backend: this.spec.backend, port: 0, dataDir: this.files.connectorDir, ...embedded });
+    const config = labConnectorConfig(this.files.connectorDir, this.spec.backend, this.readers.map((r) => r.port));
+    this.connector = await startConnector(this.files.connectorDir, config);
     this.log(`connector ready at ${this.connector.url} (pid ${this.connector.pid})`);
+    const names = this.readers.map((r) => r.name);
+    const listed = await waitForConnectorReaders(this.connector, (readers) => names.every((name) => readers.some((r) => r.name === name)), `readers ${names.join(', ')}`);
+    for (const reader of listed) this.readerIds.set(reader.name, reader.id);
+  }
+
+  /** With a connector, waits until it shows `readerName` with this card (ATR) or empty (null). */
+  private async connectorSees(readerName: string, atr: string | null): Promise<void> {
+    if (!this.connector) return;
+    const matches = (r: ConnectorReader): boolean => r.name === readerName && (atr === null ? r.card === undefined : r.card?.atr === atr);
+    await waitForConnectorReaders(this.connector, (readers) => readers.some(matches), `${readerName} ${atr === null ? 'empty' : 'with ATR ' + atr}`);
   }
 
   private warn(line: string): void {
@@ -132,7 +145,7 @@ export class LabRuntime {
     return reader;
   }
 
-  /** Inserts a fresh card; with pcscd, returns once pcscd reports it present with its ATR. */
+  /** Inserts a fresh card; returns once pcscd (pcsc) and the connector (when running) report it with its ATR. */
   async insert(spec: CardSpec, readerIndex?: number): Promise<LabState> {
     const index = readerIndex ?? this.slots.firstEmpty();
     if (index === null) throw new LabError('ERR_LAB_READER_OCCUPIED', 'every reader holds a card; remove one first (lab remove --reader N)');
@@ -143,18 +156,19 @@ export class LabRuntime {
     this.occupants.set(index, prepared);
     trace.note(`inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''} ATR ${toHex(prepared.card.atr)}`);
     this.log(`reader ${index}: inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''}`);
-    if (this.hardware) {
-      try {
+    try {
+      if (this.hardware) {
         await waitForCardState(reader.name, { present: true, atr: prepared.card.atr });
-      } catch (e) {
-        await this.remove(index).catch(() => undefined);
-        throw e;
       }
+      await this.connectorSees(reader.name, toHex(prepared.card.atr));
+    } catch (e) {
+      await this.remove(index).catch(() => undefined);
+      throw e;
     }
     return this.state();
   }
 
-  /** Removes the card; with pcscd, returns once pcscd reports the reader empty. */
+  /** Removes the card; returns once pcscd and the connector (when running) report the reader empty. */
   async remove(readerIndex: number): Promise<LabState> {
     const reader = this.readerAt(readerIndex);
     await this.slots.remove(readerIndex);
@@ -162,6 +176,7 @@ export class LabRuntime {
     this.traces.get(readerIndex)?.note('removed');
     this.log(`reader ${readerIndex}: removed`);
     if (this.hardware) await waitForCardState(reader.name, { present: false });
+    await this.connectorSees(reader.name, null);
     return this.state();
   }
 
@@ -173,9 +188,12 @@ export class LabRuntime {
       readers: this.readers.map((reader) => {
         const occupant = this.occupants.get(reader.index);
         const card = occupant ? { profile: occupant.profile, persona: occupant.persona, atr: toHex(occupant.card.atr), pin: occupant.pin } : null;
-        return { index: reader.index, name: reader.name, port: reader.port, card };
+        const id = this.readerIds.get(reader.name);
+        return { index: reader.index, name: reader.name, ...(id ? { id } : {}), port: reader.port, card };
       }),
-      ...(connector ? { connector: { url: connector.url, caCert: connector.caCert, port: connector.port } } : {}),
+      ...(connector
+        ? { connector: { url: connector.url, caCert: connector.caCert, port: connector.port }, cors: { allowedOrigins: [...connector.allowedOrigins] } }
+        : {}),
       lab: {
         supervisorPid: process.pid,
         cardHost: this.cardHost,

@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toHex } from '../../connector/protocol/index.js';
 import { ISO_ECHO_ATR } from '../cards/iso-echo/index.js';
-import { connectorBuilt } from './connector-process.js';
+import { connectorBuilt, LAB_APP_ORIGIN } from './connector-process.js';
 import { distEntry, labFiles } from './paths.js';
 import { acquirePcscdLock } from './pcscd-lock.js';
+import { vpcdDriverDir } from './pcscd-config.js';
 import { PCSCD_SOCKET } from './pcscd.js';
-import { isRunning, pidsByName } from './processes.js';
+import { isRunning, pidsByName, processArgv } from './processes.js';
 import { hasQuickackRoute } from './route.js';
 import { validateState, type LabState } from './state.js';
 import { openPcscTestLab } from './test-lab.js';
@@ -49,10 +50,19 @@ async function labJson(...args: string[]): Promise<LabState> {
   return validateState(JSON.parse(result.stdout));
 }
 
+/** Processes whose command line mentions this lab's directory (its pcscd, its connector). */
+function processesOfThisLab(): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .map((entry) => processArgv(Number(entry))?.join(' ') ?? '')
+    .filter((argv) => argv.includes(dir));
+}
+
 /** With the machine pcscd lock held (so no other lab runs), nothing of ours may remain. */
 async function expectNothingLeft(state: LabState): Promise<void> {
   expect(isRunning(state.lab!.supervisorPid)).toBe(false);
-  for (const file of [files.controlSocket, files.state, files.supervisorPid, files.pcscdConfDir]) expect(existsSync(file), file).toBe(false);
+  expect(processesOfThisLab()).toEqual([]);
+  for (const file of [files.controlSocket, files.state, files.supervisorPid, files.pcscdConfDir, vpcdDriverDir(files.pcscdConfDir)]) expect(existsSync(file), file).toBe(false);
   const lock = await acquirePcscdLock('test-lab', { waitMs: 120_000 });
   try {
     expect(pidsByName('pcscd')).toEqual([]);
@@ -90,6 +100,13 @@ describe('t1c-lab lab (detached, pcsc backend)', () => {
     ]);
     expect(state.readers[0]!.card).toEqual({ profile: 'iso-echo', persona: null, atr: toHex(ISO_ECHO_ATR), pin: null });
     expect(state.readers[1]!.card).toBeNull();
+    if (state.connector) {
+      // The connector sees the same readers (by name) and the card; the lab publishes its reader ids.
+      expect(state.readers.map((r) => r.id)).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}$/)]);
+      expect(state.cors?.allowedOrigins).toEqual([LAB_APP_ORIGIN]);
+    } else {
+      expect(connectorBuilt()).toBe(false);
+    }
     expect(JSON.parse(readFileSync(files.state, 'utf8'))).toEqual(state);
 
     expect(await openscReaders()).toEqual(new Map([['Virtual PCD 00 00', true], ['Virtual PCD 00 01', false]]));
@@ -138,10 +155,13 @@ describe('t1c-lab lab (detached, pcsc backend)', () => {
 
 describe('t1c-lab lab (detached, embedded backend)', () => {
   it('needs the connector unless --no-connector, then parks the cards on free loopback ports', async () => {
-    const plain = await lab('up', '--backend', 'embedded', '--card', 'iso-echo');
+    const plain = await lab('up', '--backend', 'embedded', '--card', 'iso-echo', '--json');
     if (connectorBuilt()) {
       expect(plain.code).toBe(0);
-      await lab('down');
+      const withConnector = validateState(JSON.parse(plain.stdout));
+      expect(withConnector.connector?.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(withConnector.readers[0]).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{16}$/), card: { atr: toHex(ISO_ECHO_ATR) } });
+      expect((await lab('down')).code).toBe(0);
     } else {
       expect([plain.code, plain.stderr.trim()]).toEqual([1, expect.stringMatching(/^t1c-lab: embedded backend needs the connector/)]);
     }
@@ -155,5 +175,6 @@ describe('t1c-lab lab (detached, embedded backend)', () => {
     expect(down.code).toBe(0);
     expect(isRunning(state.lab!.supervisorPid)).toBe(false);
     for (const file of [files.controlSocket, files.state, files.supervisorPid]) expect(existsSync(file), file).toBe(false);
+    expect(processesOfThisLab()).toEqual([]);
   }, QUEUE_MS);
 });

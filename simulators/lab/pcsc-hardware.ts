@@ -1,6 +1,5 @@
-import { rmSync } from 'node:fs';
 import { LabError } from './lab-error.js';
-import { vpcdReaders, writeReaderConfig, type VpcdReader } from './pcscd-config.js';
+import { removeReaderConfig, vpcdReaders, writeReaderConfig, type VpcdReader } from './pcscd-config.js';
 import { findPcscd, mayRunPcscd, PCSCD_SOCKET, startPcscd, vpcdDriverInstalled, type PcscdProcess } from './pcscd.js';
 import { clearPcscdForLab, restoreMachinePcscd } from './pcscd-takeover.js';
 import { waitForReaders } from './pcsc-watch.js';
@@ -51,7 +50,7 @@ export async function startPcscHardware(options: PcscHardwareOptions): Promise<P
       await daemon?.stop();
     } finally {
       if (routeAdded) removeQuickackRoute();
-      rmSync(options.confDir, { recursive: true, force: true });
+      removeReaderConfig(options.confDir);
       await restoreMachinePcscd(log);
     }
   };

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LabError } from './lab-error.js';
 
@@ -8,8 +8,11 @@ export const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
 /** The port of Debian's stock `/etc/reader.conf.d/vpcd` entry (`DEVICENAME /dev/null:0x8C7B`). */
 export const VPCD_BASE_PORT = 0x8c7b; // 35963
 
-/** The readers one pcscd can offer through vpcd (see `vpcdReaders`). */
-export const VPCD_MAX_READERS = 2;
+/** One vpcd entry serves two slots, i.e. two readers. */
+export const VPCD_SLOTS_PER_ENTRY = 2;
+
+/** pcscd 1.9 handles at most 16 readers (PCSCLITE_MAX_READERS_CONTEXTS). */
+export const PCSCD_MAX_READERS = 16;
 
 export interface VpcdReader {
   /** The lab's reader index, 0-based. */
@@ -21,34 +24,73 @@ export interface VpcdReader {
 }
 
 /**
- * The reader layout, as measured against pcscd 1.9.9 + vsmartcard-vpcd 3.3 (libifdvpcd 0.8) on Debian 12:
+ * The reader layout for `count` readers, as measured against pcscd 1.9.9 + vsmartcard-vpcd 3.3 (libifdvpcd 0.8)
+ * on Debian 12:
  *
- * - The entry `DEVICENAME /dev/null:PORT` makes vpcd report two slots; slot s listens (on all interfaces) on
- *   PORT + s. pcscd names them `FRIENDLYNAME 00 0s`. So reader i is `Virtual PCD 00 0i` on 35963 + i.
- * - More entries do NOT give more readers: pcscd does list them (and vpcd listens on 35965, 35966, …), but the
- *   driver keeps one card context per slot number, shared by all entries, so a card on 35965 shows up in
- *   both `… 00 00` readers and a card on 35963 in none. Hence at most two readers with pcscd; more readers
- *   need the embedded backend.
+ * - An entry `DEVICENAME /dev/null:PORT` gives two slots; slot s listens (on all interfaces) on PORT + s. Entry e
+ *   uses PORT = 0x8C7B + 2e, so lab reader i = 2e + s listens on 35963 + i (35963, 35964, 35965, …).
+ * - pcscd names a reader `FRIENDLYNAME NN SS`, but NN stays 00 for every serial entry, so entries need distinct
+ *   FRIENDLYNAMEs: entry 0 keeps the stock `Virtual PCD` (`Virtual PCD 00 00`, `Virtual PCD 00 01`, as on any
+ *   machine with the package), entry e ≥ 1 is `Virtual PCD e` (`Virtual PCD 1 00 00`, …).
+ * - The driver keeps one card context per slot number in a static table. Entries loaded from the same library
+ *   share it, so a card on 35965 would show up in both `… 00 00` readers and one on 35963 in none. Each entry
+ *   after the first therefore loads its own copy of the driver file (dlopen of another inode → its own table).
+ *
+ * vpcd always offers both slots of an entry, so the lab has an even number of readers (`count` rounded up).
  */
-export function vpcdReaders(count: number = VPCD_MAX_READERS): VpcdReader[] {
-  if (!Number.isInteger(count) || count < 1) throw new LabError('ERR_LAB_READER_INVALID', `reader count must be a positive integer, got ${count}`);
-  if (count > VPCD_MAX_READERS) {
-    throw new LabError('ERR_LAB_READER_INVALID', `pcscd's vpcd driver offers ${VPCD_MAX_READERS} readers, not ${count}; use --backend embedded for more`);
+export function vpcdReaders(count: number): VpcdReader[] {
+  if (!Number.isInteger(count) || count < 1 || count > PCSCD_MAX_READERS) {
+    throw new LabError('ERR_LAB_READER_INVALID', `pcscd offers 1..${PCSCD_MAX_READERS} vpcd readers, not ${count}`);
   }
-  return Array.from({ length: VPCD_MAX_READERS }, (_, slot) => ({ index: slot, name: `Virtual PCD 00 ${String(slot).padStart(2, '0')}`, port: VPCD_BASE_PORT + slot }));
-}
-
-/** The reader.conf text: the single vpcd entry (both slots). */
-export function vpcdReaderConf(driver: string = VPCD_DRIVER): string {
-  const hexPort = '0x' + VPCD_BASE_PORT.toString(16).toUpperCase();
-  return `# written by t1c-lab; removed when the lab stops\nFRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      ${driver}\nCHANNELID    ${hexPort}\n`;
-}
-
-/** Writes a fresh config dir for `pcscd -c DIR` holding only our vpcd entry; returns the readers (always two). */
-export function writeReaderConfig(dir: string, count: number): VpcdReader[] {
-  const readers = vpcdReaders(count);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'vpcd'), vpcdReaderConf());
+  const readers: VpcdReader[] = [];
+  for (let entry = 0; entry < entryCount(count); entry++) {
+    for (let slot = 0; slot < VPCD_SLOTS_PER_ENTRY; slot++) {
+      const index = entry * VPCD_SLOTS_PER_ENTRY + slot;
+      readers.push({ index, name: `${friendlyName(entry)} 00 ${String(slot).padStart(2, '0')}`, port: VPCD_BASE_PORT + index });
+    }
+  }
   return readers;
+}
+
+const entryCount = (count: number): number => Math.ceil(count / VPCD_SLOTS_PER_ENTRY);
+
+function friendlyName(entry: number): string {
+  return entry === 0 ? 'Virtual PCD' : `Virtual PCD ${entry}`;
+}
+
+/** Where the per-entry driver copies go: next to the config dir, never in it (pcscd parses every file there). */
+export function vpcdDriverDir(confDir: string): string {
+  return path.join(path.dirname(confDir), 't1c-lab-vpcd-drivers');
+}
+
+/** The reader.conf text for `count` readers; `driverFor(entry)` is the library each entry loads. */
+export function vpcdReaderConf(count: number, driverFor: (entry: number) => string = () => VPCD_DRIVER): string {
+  const blocks: string[] = [];
+  for (let entry = 0; entry < entryCount(count); entry++) {
+    const hexPort = '0x' + (VPCD_BASE_PORT + entry * VPCD_SLOTS_PER_ENTRY).toString(16).toUpperCase();
+    blocks.push(`FRIENDLYNAME "${friendlyName(entry)}"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      ${driverFor(entry)}\nCHANNELID    ${hexPort}\n`);
+  }
+  return '# written by t1c-lab; removed when the lab stops\n' + blocks.join('\n');
+}
+
+/** Writes a fresh config dir for `pcscd -c DIR` holding only our vpcd entries (and the driver copies they need). */
+export function writeReaderConfig(confDir: string, count: number): VpcdReader[] {
+  const readers = vpcdReaders(count);
+  removeReaderConfig(confDir);
+  mkdirSync(confDir, { recursive: true });
+  const drivers = vpcdDriverDir(confDir);
+  const driverFor = (entry: number): string => {
+    if (entry === 0) return VPCD_DRIVER;
+    const copy = path.join(drivers, `libifdvpcd-${entry}.so`);
+    mkdirSync(drivers, { recursive: true });
+    copyFileSync(VPCD_DRIVER, copy);
+    return copy;
+  };
+  writeFileSync(path.join(confDir, 'vpcd'), vpcdReaderConf(count, driverFor));
+  return readers;
+}
+
+export function removeReaderConfig(confDir: string): void {
+  rmSync(confDir, { recursive: true, force: true });
+  rmSync(vpcdDriverDir(confDir), { recursive: true, force: true });
 }

@@ -71,8 +71,29 @@ describe('openPcscTestLab', () => {
   });
 });
 
-describe('openPcscTestLab reader count', () => {
-  it('refuses more readers than pcscd + vpcd can keep apart, before taking the lock', async () => {
-    await expect(openPcscTestLab({ readers: 3 })).rejects.toThrow(/offers 2 readers, not 3/);
+describe('openPcscTestLab with more readers', () => {
+  it('keeps four readers apart: a card on each port is seen in its own reader only', { timeout: 240_000 }, async () => {
+    const lab = await openPcscTestLab({ readers: 4, apduLog: false });
+    try {
+      expect(lab.readers.map((r) => [r.name, r.port])).toEqual([
+        ['Virtual PCD 00 00', 35963],
+        ['Virtual PCD 00 01', 35964],
+        ['Virtual PCD 1 00 00', 35965],
+        ['Virtual PCD 1 00 01', 35966],
+      ]);
+      for (const reader of lab.readers) {
+        await lab.insert(reader.index, new IsoEchoCard());
+        await waitForCardState(reader.name, { present: true, atr: ISO_ECHO_ATR });
+        for (const other of lab.readers.filter((r) => r !== reader)) await waitForCardState(other.name, { present: false });
+        await lab.remove(reader.index);
+        await waitForCardState(reader.name, { present: false });
+      }
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('refuses more readers than pcscd can hold, before taking the lock', async () => {
+    await expect(openPcscTestLab({ readers: 17 })).rejects.toThrow(/pcscd offers 1\.\.16 vpcd readers, not 17/);
   });
 });

@@ -6,7 +6,7 @@ import { CardSlots } from './card-slots.js';
 import { LabError } from './lab-error.js';
 import { labDir, labFiles } from './paths.js';
 import { startPcscHardware } from './pcsc-hardware.js';
-import { VPCD_MAX_READERS, vpcdReaders } from './pcscd-config.js';
+import { vpcdReaders } from './pcscd-config.js';
 import { acquirePcscdLock } from './pcscd-lock.js';
 import { LAB_CONF_MARKER } from './pcscd.js';
 import { isAlive } from './processes.js';
@@ -31,7 +31,7 @@ let opened = 0;
 
 export async function openPcscTestLab(options?: { readers?: number; apduLog?: boolean }): Promise<TestLab> {
   const root = labDir();
-  vpcdReaders(options?.readers ?? VPCD_MAX_READERS); // refuse an impossible layout before queueing for the lock
+  vpcdReaders(options?.readers ?? 2); // refuse an impossible layout before queueing for the lock
   refuseIfDetachedLab(root);
   const lock = await acquirePcscdLock('test-lab', { refuseIfSupervisor: true, labDir: root });
   const workDir = path.join(root, 'test-labs', `${process.pid}-${opened++}`);
@@ -40,7 +40,7 @@ export async function openPcscTestLab(options?: { readers?: number; apduLog?: bo
     mkdirSync(workDir, { recursive: true, mode: 0o700 });
     const pcscdLogPath = path.join(workDir, 'pcscd.log');
     const hardware = await startPcscHardware({
-      readers: options?.readers ?? VPCD_MAX_READERS,
+      readers: options?.readers ?? 2,
       apduLog: options?.apduLog ?? true,
       confDir: path.join(workDir, LAB_CONF_MARKER),
       pcscdLogPath,

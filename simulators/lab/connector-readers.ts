@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
+import { LabError } from './lab-error.js';
+
+/** What the connector's `GET /v3/readers` says about one reader (spec §2.3). */
+export interface ConnectorReader {
+  readonly id: string;
+  readonly name: string;
+  readonly card?: { readonly atr: string };
+}
+
+export interface ConnectorEndpoint {
+  readonly port: number;
+  readonly caCert: string;
+}
+
+/** Lists the connector's readers over HTTPS, trusting only its CA (no Origin: a back-end caller). */
+export function listConnectorReaders(endpoint: ConnectorEndpoint): Promise<ConnectorReader[]> {
+  const ca = readFileSync(endpoint.caCert);
+  return new Promise((resolve, reject) => {
+    const request = https.get({ host: '127.0.0.1', port: endpoint.port, path: '/v3/readers', ca, timeout: 5000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        try {
+          const parsed = JSON.parse(body) as { success?: boolean; data?: ConnectorReader[]; description?: string };
+          if (response.statusCode === 200 && parsed.success && Array.isArray(parsed.data)) resolve(parsed.data);
+          else reject(new LabError('ERR_LAB_CONNECTOR_START', `the connector answered /v3/readers with ${response.statusCode}: ${parsed.description ?? body.slice(0, 200)}`));
+        } catch (e) {
+          reject(new LabError('ERR_LAB_CONNECTOR_START', `the connector's /v3/readers answer is not JSON`, { cause: e }));
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (e) => reject(new LabError('ERR_LAB_CONNECTOR_START', `cannot reach the connector's /v3/readers: ${e.message}`, { cause: e })));
+  });
+}
+
+/**
+ * Waits until the connector's reader list satisfies `ready` (the connector publishes no events to the lab, so
+ * this asks every 50 ms, up to a deadline). Returns the last list.
+ */
+export async function waitForConnectorReaders(
+  endpoint: ConnectorEndpoint,
+  ready: (readers: readonly ConnectorReader[]) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<ConnectorReader[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const readers = await listConnectorReaders(endpoint);
+    if (ready(readers)) return readers;
+    if (Date.now() >= deadline) {
+      const seen = readers.map((r) => `${r.name}${r.card ? ' (card ' + r.card.atr + ')' : ''}`).join(', ') || 'no readers';
+      throw new LabError('ERR_LAB_READER_TIMEOUT', `the connector did not show ${what} within ${timeoutMs} ms (it shows: ${seen})`);
+    }
+    await delay(50);
+  }
+}
