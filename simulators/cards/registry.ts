@@ -1,10 +1,10 @@
-import isoEchoProfile from '../../fixtures/cards/iso-echo.json' with { type: 'json' };
+import { loadCardProfile } from '../../fixtures/cards/index.js';
 import { loadPersona } from '../../fixtures/personas/index.js';
 import { LabError } from '../lab/lab-error.js';
 import type { VirtualCard } from './card.js';
 import { IsoEchoCard } from './iso-echo/index.js';
 
-/** The parts of a card profile (`fixtures/cards/<id>.json`) the registry uses. */
+/** The parts of a card profile (`fixtures/cards/<id>.json`, checked by fixtures/cards) the registry uses. */
 export interface CardProfileData {
   readonly id: string;
   readonly defaultPersona: string | null;
@@ -23,7 +23,7 @@ export function fromProfile(profile: CardProfileData, create: (persona: string |
 
 /** Profile id → factory. Adding a card type is one line here. */
 const FACTORIES: Readonly<Record<string, CardFactory>> = {
-  'iso-echo': fromProfile(isoEchoProfile, () => new IsoEchoCard()),
+  'iso-echo': fromProfile(loadCardProfile('iso-echo'), () => new IsoEchoCard()),
 };
 
 export function listProfiles(): string[] {
