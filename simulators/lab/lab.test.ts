@@ -45,7 +45,7 @@ const lab = (...args: string[]): Promise<Run> => run(process.execPath, [CLI, 'la
 
 async function labJson(...args: string[]): Promise<LabState> {
   const result = await lab(...args, '--json');
-  expect(result.stderr.replace(/t1c-lab: warning: .*\n/g, '')).toBe('');
+  expect(result.stderr.replace(/^t1c-lab: (warning: |replacing |cleaned leftover: ).*\n/gm, '')).toBe(''); // notes only
   expect(result.code).toBe(0);
   return validateState(JSON.parse(result.stdout));
 }
@@ -154,7 +154,7 @@ describe('t1c-lab lab (detached, pcsc backend)', () => {
 });
 
 describe('t1c-lab lab (detached, embedded backend)', () => {
-  it('needs the connector unless --no-connector, then parks the cards on free loopback ports', async () => {
+  it('needs the connector unless --no-connector, then parks the cards on free loopback ports; --replace swaps the lab', async () => {
     const plain = await lab('up', '--backend', 'embedded', '--card', 'iso-echo', '--json');
     if (connectorBuilt()) {
       expect(plain.code).toBe(0);
@@ -171,9 +171,15 @@ describe('t1c-lab lab (detached, embedded backend)', () => {
     expect(state.readers).toHaveLength(2);
     expect(state.readers[0]).toMatchObject({ name: 't1c-lab Virtual Reader 00', card: { profile: 'iso-echo' } });
     expect(new Set(state.readers.map((r) => r.port)).size).toBe(2);
+
+    const replaced = await labJson('up', '--backend', 'embedded', '--no-connector', '--replace');
+    expect(replaced.lab!.supervisorPid).not.toBe(state.lab!.supervisorPid);
+    expect(isRunning(state.lab!.supervisorPid)).toBe(false);
+    expect(replaced.readers.map((r) => r.card)).toEqual([null, null]);
+
     const down = await lab('down');
     expect(down.code).toBe(0);
-    expect(isRunning(state.lab!.supervisorPid)).toBe(false);
+    expect(isRunning(replaced.lab!.supervisorPid)).toBe(false);
     for (const file of [files.controlSocket, files.state, files.supervisorPid]) expect(existsSync(file), file).toBe(false);
     expect(processesOfThisLab()).toEqual([]);
   }, QUEUE_MS);
