@@ -6,7 +6,6 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    root: new URL('..', import.meta.url).pathname,
     include: ['conformance/**/*.suite.ts'],
     globalSetup: ['conformance/global-setup.ts'],
     fileParallelism: false,

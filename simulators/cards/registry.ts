@@ -2,6 +2,7 @@ import { loadCardProfile } from '../../fixtures/cards/index.js';
 import { loadPersona } from '../../fixtures/personas/index.js';
 import { LabError } from '../lab/lab-error.js';
 import type { VirtualCard } from './card.js';
+import { createBeidCard } from './beid/index.js';
 import { IsoEchoCard } from './iso-echo/index.js';
 
 /** The parts of a card profile (`fixtures/cards/<id>.json`, checked by fixtures/cards) the registry uses. */
@@ -23,6 +24,8 @@ export function fromProfile(profile: CardProfileData, create: (persona: string |
 
 /** Profile id → factory. Adding a card type is one line here. */
 const FACTORIES: Readonly<Record<string, CardFactory>> = {
+  'beid-1.7': fromProfile(loadCardProfile('beid-1.7'), (persona) => createBeidCard('beid-1.7', persona)),
+  'beid-1.8': fromProfile(loadCardProfile('beid-1.8'), (persona) => createBeidCard('beid-1.8', persona)),
   'iso-echo': fromProfile(loadCardProfile('iso-echo'), () => new IsoEchoCard()),
 };
 
