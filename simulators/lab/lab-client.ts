@@ -37,6 +37,11 @@ export interface UpOptions {
   readonly apduLog?: boolean;
   /** Lab directory (default `.lab/` or T1C_LAB_DIR). */
   readonly dir?: string;
+  /**
+   * A user's long-lived lab (the CLI's `lab up`): PC/SC test labs then refuse instead of queueing behind it.
+   * Default false: a lab started by a program for one run (a suite's global setup, certify) that test labs wait for.
+   */
+  readonly interactive?: boolean;
   /** How long to wait for the supervisor to be ready (it may queue on the pcscd lock). */
   readonly readyTimeoutMs?: number;
   readonly onNote?: (line: string) => void;
@@ -65,6 +70,7 @@ export async function labUp(options: UpOptions = {}): Promise<LabState> {
     readers: options.readers ?? Math.max(2, cards.length),
     connector: options.connector ?? true,
     apduLog: options.apduLog ?? true,
+    interactive: options.interactive ?? false,
   };
   if (spec.readers < cards.length) throw new LabError('ERR_LAB_READER_INVALID', `${cards.length} cards need at least ${cards.length} readers, not ${spec.readers}`);
   if (spec.backend === 'pcsc') vpcdReaders(spec.readers);

@@ -27,6 +27,8 @@ export interface LabSpec {
   readonly connector: boolean;
   /** pcscd `-a` APDU logging into `.lab/pcscd.log` (default on: the canary-PIN test searches it). */
   readonly apduLog: boolean;
+  /** A user's lab (`t1c-lab lab up`): test labs refuse to wait for it. Otherwise a batch lab they queue behind. */
+  readonly interactive: boolean;
 }
 
 interface Reader {
@@ -79,7 +81,7 @@ export class LabRuntime {
   }
 
   private static async startPcsc(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
-    const kind = process.env['T1C_LAB_TEST'] === '1' ? 'test-supervisor' : 'supervisor';
+    const kind = spec.interactive ? 'supervisor' : 'batch-supervisor';
     const lock = await acquirePcscdLock(kind, { labDir: files.dir, waitMs: 120_000 });
     try {
       const hardware = await startPcscHardware({ readers: spec.readers, apduLog: spec.apduLog, confDir: files.pcscdConfDir, pcscdLogPath: files.pcscdLog, log });

@@ -12,10 +12,11 @@ import { isAlive } from './processes.js';
 export const DEFAULT_PCSCD_LOCK = '/tmp/t1c-pcscd.lock';
 
 /**
- * `supervisor` is a user's detached lab (long-lived: test labs refuse rather than wait for it);
- * `test-supervisor` is a detached lab a test started (T1C_LAB_TEST=1: short-lived, test labs queue behind it).
+ * `supervisor` is a user's detached lab (`t1c-lab lab up`: long-lived, so test labs refuse rather than wait);
+ * `batch-supervisor` is a detached lab a program started for a run of its own (a suite's global setup, certify,
+ * a test): it ends by itself, so test labs queue behind it.
  */
-export type LockOwnerKind = 'test-lab' | 'supervisor' | 'test-supervisor';
+export type LockOwnerKind = 'test-lab' | 'supervisor' | 'batch-supervisor';
 
 /** Who holds the lock, written next to it once acquired (so waiters can say who they wait for). */
 export interface LockOwner {
