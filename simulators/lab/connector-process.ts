@@ -68,7 +68,12 @@ export function connectorBuilt(): boolean {
 
 const pidFile = (dir: string): string => path.join(dir, 'connector.pid');
 
-export async function startConnector(dir: string, config: LabConnectorConfig, readyTimeoutMs = 30_000): Promise<ConnectorHandle> {
+export async function startConnector(
+  dir: string,
+  config: LabConnectorConfig,
+  onUnexpectedExit: (how: string) => void = () => undefined,
+  readyTimeoutMs = 30_000,
+): Promise<ConnectorHandle> {
   if (!connectorBuilt()) {
     throw new LabError('ERR_LAB_CONNECTOR_MISSING', `${config.readers.backend === 'embedded' ? 'embedded backend needs the connector' : 'the connector is not built'}: ${distEntry(CONNECTOR_ENTRY)} is missing (run npm run build, or use --no-connector)`);
   }
@@ -85,11 +90,16 @@ export async function startConnector(dir: string, config: LabConnectorConfig, re
   }
   const ready = await waitForReady(child, readyTimeoutMs, config.log.file);
   writeFileSync(pidFile(dir), `${child.pid}\n`);
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) onUnexpectedExit(`the connector (pid ${child.pid}) exited on its own (${code ?? signal}); see ${config.log.file}`);
+  });
   return {
     ...ready,
     pid: child.pid!,
     allowedOrigins: config.cors.allowedOrigins,
     async stop(): Promise<void> {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) await terminate(child.pid!);
       rmSync(pidFile(dir), { force: true });
       rmSync(configFile, { force: true });

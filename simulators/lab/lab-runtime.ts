@@ -117,7 +117,7 @@ export class LabRuntime {
       return;
     }
     const config = labConnectorConfig(this.files.connectorDir, this.spec.backend, this.readers.map((r) => r.port));
-    this.connector = await startConnector(this.files.connectorDir, config);
+    this.connector = await startConnector(this.files.connectorDir, config, (how) => this.warn(how));
     this.log(`connector ready at ${this.connector.url} (pid ${this.connector.pid})`);
     const names = this.readers.map((r) => r.name);
     const listed = await waitForConnectorReaders(this.connector, (readers) => names.every((name) => readers.some((r) => r.name === name)), `readers ${names.join(', ')}`);
