@@ -1,29 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../fixtures/personas/index.js';
 
-/**
- * The repo root, found from this module's own location (source under `simulators/lab/` or built under
- * `dist/simulators/lab/`): the nearest ancestor holding the project's package.json.
- */
-export function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && isProjectManifest(manifest)) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('t1c-lab repo root not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
-
-function isProjectManifest(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 't1c-lab';
-  } catch {
-    return false;
-  }
-}
+/** The repo root, found from the module's own location (works from source and from `dist/`). */
+export { repoRoot };
 
 /** `.lab/` of this checkout, or `T1C_LAB_DIR`. */
 export function labDir(env: NodeJS.ProcessEnv = process.env): string {
