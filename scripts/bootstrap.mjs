@@ -110,6 +110,10 @@ function nodeModules() {
 }
 
 function nativeBindings() {
+  if (DRY_RUN) {
+    say(`would check that ${NATIVE_BINDINGS.join(' and ')} load`);
+    return;
+  }
   for (const name of NATIVE_BINDINGS) {
     const result = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(name)})`], { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) {
