@@ -37,13 +37,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
       foreignOrigin: FOREIGN_ORIGIN,
       backend: 'target',
       state: null,
+      labDir: null,
     };
     project.provide('t1cTarget', target);
     return async () => undefined;
   }
   const backend = (process.env['T1C_LAB_BACKEND'] as Backend | undefined) ?? defaultBackend();
   const dir = path.join(repoRoot(), '.lab', `conformance-${backend}`);
-  const state = await labUp({ backend, cards: parseCards(process.env['T1C_LAB_CARDS'] ?? DEFAULT_CARDS), dir, replace: true });
+  const cards = parseCards(process.env['T1C_LAB_CARDS'] ?? DEFAULT_CARDS);
+  // One reader more than cards: suites that need a fresh card (new PIN counters) insert it there.
+  const state = await labUp({ backend, cards, readers: cards.length + 1, dir, replace: true });
   if (!state.connector) {
     await labDown(dir);
     throw new Error('the lab came up without a connector');
@@ -55,6 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     foreignOrigin: FOREIGN_ORIGIN,
     backend,
     state,
+    labDir: dir,
   });
   return async () => {
     await labDown(dir);

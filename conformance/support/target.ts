@@ -15,6 +15,8 @@ export interface ConformanceTarget {
   readonly foreignOrigin: string;
   readonly backend: string;
   readonly state: LabState | null;
+  /** The lab's directory when the suites run against the lab (for inserting and removing cards), else null. */
+  readonly labDir: string | null;
 }
 
 declare module 'vitest' {

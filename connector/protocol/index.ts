@@ -8,3 +8,4 @@ export * from './tlv-simple.js';
 export * from './pin-block.js';
 export * from './vpcd.js';
 export * from './atr.js';
+export * from './redact.js';

@@ -99,3 +99,13 @@ describe('ATR', () => {
     );
   });
 });
+
+describe('APDU redaction', () => {
+  it('masks the data of PIN-bearing commands and nothing else', async () => {
+    const { redactCommandApdu } = await import('./redact.js');
+    expect(toHex(redactCommandApdu(fromHex('0020000108241234FFFFFFFFFF')))).toBe('00200001082A2A2A2A2A2A2A2A');
+    expect(toHex(redactCommandApdu(fromHex('0024000110241234FFFFFFFFFF245678FFFFFFFFFF')))).toBe('0024000110' + '2A'.repeat(16));
+    expect(toHex(redactCommandApdu(fromHex('0020000100')))).toBe('0020000100');
+    expect(toHex(redactCommandApdu(fromHex('00A4080C043F00DF00')))).toBe('00A4080C043F00DF00');
+  });
+});

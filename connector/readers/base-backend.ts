@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ConnectorError, isConnectorError } from '../errors/index.js';
 import { readerId } from './ids.js';
-import type { RawCard, SessionBounds } from './raw-card.js';
+import type { ApduTracer, RawCard, SessionBounds } from './raw-card.js';
 import { SessionQueue } from './session-queue.js';
 import { createChannel } from './t0-channel.js';
 import type { BackendKind, CardChannel, ReaderBackend, ReaderEvents, ReaderInfo, SessionOptions } from './types.js';
@@ -31,6 +31,7 @@ export abstract class BaseBackend implements ReaderBackend {
   protected constructor(
     readonly kind: BackendKind,
     protected readonly bounds: SessionBounds,
+    private readonly trace?: ApduTracer,
   ) {}
 
   abstract start(): Promise<void>;
@@ -118,7 +119,7 @@ export abstract class BaseBackend implements ReaderBackend {
     }
     let disposition = options.disposition ?? 'leave';
     try {
-      return await operation(createChannel(slot.info.id, session.raw, guard));
+      return await operation(createChannel(slot.info.id, session.raw, guard, this.trace));
     } catch (e) {
       disposition = 'reset';
       throw asReaderError(e, deadline);

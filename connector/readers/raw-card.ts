@@ -25,3 +25,13 @@ export const DEFAULT_BOUNDS: SessionBounds = {
   operationDeadlineMs: 30_000,
   queueLimit: 16,
 };
+
+/** One APDU as the connector exchanged it, for debug traces: the command already redacted. */
+export interface ApduTraceEvent {
+  readonly readerId: string;
+  readonly command: Buffer;
+  readonly response: Buffer | null;
+  readonly micros: number;
+}
+
+export type ApduTracer = (event: ApduTraceEvent) => void;

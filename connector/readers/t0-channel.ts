@@ -1,5 +1,6 @@
 import {
   command,
+  redactCommandApdu,
   decodeResponse,
   encodeCommand,
   isBytesAvailable,
@@ -11,7 +12,8 @@ import {
 } from '../protocol/index.js';
 import { ConnectorError } from '../errors/index.js';
 import type { CardChannel } from './types.js';
-import type { RawCard } from './raw-card.js';
+import type { ApduTracer, RawCard } from './raw-card.js';
+import { performance } from 'node:perf_hooks';
 
 const GET_RESPONSE_INS = 0xc0;
 /** More GET RESPONSE rounds than any real answer needs (64 KiB in 256-byte chunks): a card past this is looping. */
@@ -63,8 +65,19 @@ async function exchange(transmit: Transmit, cmd: CommandApdu): Promise<ResponseA
 }
 
 /** A CardChannel over a raw card; `guard` bounds every exchange with the card (timeouts, removal). */
-export function createChannel(readerId: string, raw: RawCard, guard: <T>(p: Promise<T>) => Promise<T>): CardChannel {
-  const transmit: Transmit = (bytes) => guard(raw.transmit(bytes));
+export function createChannel(readerId: string, raw: RawCard, guard: <T>(p: Promise<T>) => Promise<T>, trace?: ApduTracer): CardChannel {
+  const transmit: Transmit = trace
+    ? async (bytes) => {
+        const started = performance.now();
+        let response: Buffer | null = null;
+        try {
+          response = await guard(raw.transmit(bytes));
+          return response;
+        } finally {
+          trace({ readerId, command: redactCommandApdu(bytes), response, micros: Math.round((performance.now() - started) * 1000) });
+        }
+      }
+    : (bytes) => guard(raw.transmit(bytes));
   return {
     readerId,
     atr: raw.atr,

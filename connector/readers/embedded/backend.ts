@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { ConnectorError } from '../../errors/index.js';
 import { BaseBackend, type RawSession } from '../base-backend.js';
-import type { SessionBounds } from '../raw-card.js';
+import type { ApduTracer, SessionBounds } from '../raw-card.js';
 import { CardConnection } from './card-connection.js';
 
 export interface EmbeddedReaderConfig {
@@ -38,8 +38,9 @@ export class EmbeddedBackend extends BaseBackend {
   constructor(
     private readonly config: EmbeddedReaderConfig,
     bounds: SessionBounds,
+    trace?: ApduTracer,
   ) {
-    super('embedded', bounds);
+    super('embedded', bounds, trace);
     this.host = config.host ?? '127.0.0.1';
     if (!isLoopback(this.host)) {
       throw new ConnectorError('ERR_INPUT_INVALID', { message: `the embedded reader listens on loopback only, not ${this.host}` });

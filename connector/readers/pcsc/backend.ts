@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConnectorError } from '../../errors/index.js';
 import { BaseBackend, type RawSession } from '../base-backend.js';
-import type { SessionBounds } from '../raw-card.js';
+import type { ApduTracer, SessionBounds } from '../raw-card.js';
 import {
   isCardGone,
   isCardReset,
@@ -35,8 +35,8 @@ export class PcscBackend extends BaseBackend {
   private running = false;
   private reconnecting: Promise<void> | null = null;
 
-  constructor(bounds: SessionBounds) {
-    super('pcsc', bounds);
+  constructor(bounds: SessionBounds, trace?: ApduTracer) {
+    super('pcsc', bounds, trace);
   }
 
   async start(): Promise<void> {
