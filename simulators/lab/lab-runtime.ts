@@ -71,7 +71,7 @@ export class LabRuntime {
   static async start(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
     const runtime = spec.backend === 'pcsc' ? await LabRuntime.startPcsc(spec, files, log) : await LabRuntime.startEmbedded(spec, files, log);
     try {
-      if (spec.backend === 'pcsc') await runtime.startConnectorStep();
+      await runtime.startConnectorStep();
       for (const card of spec.cards) await runtime.insert(card);
       return runtime;
     } catch (e) {
@@ -95,14 +95,7 @@ export class LabRuntime {
   private static async startEmbedded(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
     const ports = await freeLoopbackPorts(spec.readers);
     const readers = ports.map((port, index) => ({ index, name: embeddedReaderName(index), port }));
-    const runtime = new LabRuntime(spec, files, readers, new CardSlots(readers, '127.0.0.1'), '127.0.0.1', null, null, log);
-    try {
-      await runtime.startConnectorStep();
-    } catch (e) {
-      await runtime.stop();
-      throw e;
-    }
-    return runtime;
+    return new LabRuntime(spec, files, readers, new CardSlots(readers, '127.0.0.1'), '127.0.0.1', null, null, log);
   }
 
   /**
