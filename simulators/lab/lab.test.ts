@@ -82,14 +82,15 @@ async function openscReaders(): Promise<Map<string, boolean>> {
   return readers;
 }
 
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build before this test`);
+});
+afterAll(async () => {
+  await lab('down');
+  rmSync(dir, { recursive: true, force: true });
+}, QUEUE_MS);
+
 describe('t1c-lab lab (detached, pcsc backend)', () => {
-  beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build before this test`);
-  });
-  afterAll(async () => {
-    await lab('down');
-    rmSync(dir, { recursive: true, force: true });
-  }, QUEUE_MS);
 
   it('comes up with an iso-echo card that OpenSC sees, takes insert/remove, and goes down leaving nothing', async () => {
     const state = await labJson('up', '--backend', 'pcsc', '--card', 'iso-echo');
