@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LabError } from './lab-error.js';
+import { pipeRedactedLog } from './pcscd-log.js';
 import { VPCD_DRIVER } from './pcscd-config.js';
 import { isAlive, pidsByName, processArgv } from './processes.js';
 
@@ -103,8 +104,8 @@ export interface PcscdOptions {
   readonly confDir: string;
   readonly logPath: string;
   /**
-   * `-a -d`: pcscd logs every APDU, VERIFY data included. The log is then a trace that may hold PINs: keep it
-   * under `.lab/` only (the lab does), never in reports.
+   * `-a -d`: pcscd logs every APDU. Its output reaches the log file through `pipeRedactedLog`, which masks
+   * the data of PIN-bearing commands.
    */
   readonly apduLog: boolean;
   readonly readyTimeoutMs?: number;
@@ -123,13 +124,9 @@ export function pcscdArgs(options: Pick<PcscdOptions, 'confDir' | 'apduLog'>): s
 
 /** Starts pcscd in the foreground as our child; resolves once its socket accepts connections. */
 export async function startPcscd(options: PcscdOptions): Promise<PcscdProcess> {
-  const log = openSync(options.logPath, 'a', 0o600);
-  let child: ChildProcess;
-  try {
-    child = spawn(options.binary, pcscdArgs(options), { stdio: ['ignore', log, log] });
-  } finally {
-    closeSync(log);
-  }
+  // pcscd's output goes through the redacting filter: its APDU log would otherwise hold PIN blocks.
+  const child: ChildProcess = spawn(options.binary, pcscdArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logged = pipeRedactedLog(options.logPath, [child.stdout!, child.stderr!]);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('error', () => undefined); // reported through `exit` / readiness below
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
@@ -150,6 +147,7 @@ export async function startPcscd(options: PcscdOptions): Promise<PcscdProcess> {
     logPath: options.logPath,
     async stop(): Promise<void> {
       await stopChild(child, exited);
+      await logged;
       await removeStalePcscdFiles();
     },
   };
