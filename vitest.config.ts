@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['connector/**/*.test.ts', 'simulators/**/*.test.ts', 'fixtures/**/*.test.ts', 'conformance/**/*.test.ts', 'load/**/*.test.ts', 'bin/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // One pcscd per machine: files that touch the lab take a lock (simulators/lab/test-lock.ts), the rest run in parallel.
+    // One pcscd per machine: files that touch it queue on a machine-wide lock (simulators/lab/pcscd-lock.ts).
     fileParallelism: true,
   },
 });

@@ -9,7 +9,7 @@
 // T1C_LAB_STRICT=1 (set by .ci/run) turns every missing component into a failure and requires the native
 // bindings to load. T1C_BOOTSTRAP_DRY_RUN=1 prints what would be done and does nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -151,13 +151,48 @@ function build() {
 }
 
 // 4. The mode.
+/** Runs vitest with a JSON report next to the terminal one; returns the exit code and the counts. */
+function vitest(args, env = {}) {
+  const out = path.join(ROOT, 'reports', 'test', `vitest-${Object.values(env).join('-') || 'unit'}.json`);
+  if (!DRY_RUN) mkdirSync(path.dirname(out), { recursive: true });
+  const code = run(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args], { env: { ...process.env, ...env } });
+  const counts = { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+  try {
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    counts.passed = report.numPassedTests;
+    counts.failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
+    counts.skipped = report.numPendingTests + report.numTodoTests;
+  } catch {
+    // no report: vitest failed before running tests; the failure is counted above
+  }
+  return { code, counts };
+}
+
+/** pcscd and the vpcd driver are what the pcsc backend needs. */
+function pcscAvailable() {
+  return onPath('pcscd') && ['/usr/lib/pcsc/drivers/serial/libifdvpcd.so', '/usr/lib/pcsc/drivers/libifdvpcd.so'].some((f) => existsSync(f));
+}
+
+/**
+ * `npm test`: typecheck, lint, unit and integration tests, then the conformance suites against the lab on each
+ * reader backend. Extra arguments go to the unit run only (and skip the conformance runs).
+ */
 function test(extra) {
   const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
-  const codes = [
-    run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']),
-    run(bin('eslint'), ['.']),
-    run(bin('vitest'), ['run', ...extra]),
-  ];
+  const codes = [run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']), run(bin('eslint'), ['.'])];
+  const runs = [vitest(extra)];
+  if (extra.length === 0) {
+    const backends = ['embedded'];
+    if (pcscAvailable()) backends.push('pcsc');
+    else missing('pcscd or the vpcd driver is not installed: the conformance suites run on the embedded backend only');
+    for (const backend of backends) {
+      say(`conformance suites on the ${backend} backend`);
+      runs.push(vitest(['--config', 'conformance/vitest.config.ts'], { T1C_LAB_BACKEND: backend }));
+    }
+  }
+  codes.push(...runs.map((r) => r.code));
+  const total = runs.reduce((t, r) => ({ passed: t.passed + r.counts.passed, failed: t.failed + r.counts.failed, skipped: t.skipped + r.counts.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   return codes.find((code) => code !== 0) ?? 0;
 }
 
