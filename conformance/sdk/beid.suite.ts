@@ -30,6 +30,21 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
     await browser?.close();
   });
 
+  it('is blocked by Chromium until the user grants Local Network Access (LNA-01), as users first meet it', async () => {
+    const denied = await openSdkBrowser({ caCertPath: target.caCert, origin: target.allowedOrigin, grantLocalNetworkAccess: false });
+    const failures: string[] = [];
+    denied.page.on('requestfailed', (r) => failures.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
+    denied.page.on('console', (m) => failures.push(m.text()));
+    try {
+      const init = await initializeSdk(denied.page, CONNECTOR, port);
+      expect(init.ok).toBe(false);
+      expect(failures.join('\n')).toMatch(/Permission was denied for this request to access the `loopback` address space/);
+      if (!init.ok) expect(String(init.error.code)).toBe('112999');
+    } finally {
+      await denied.close();
+    }
+  });
+
   it('initializes against the connector on t1c.t1t.io and lists the readers with their cards', async () => {
     const init = value(await initializeSdk(browser.page, CONNECTOR, port));
     expect(init.version).toMatch(/^3\.\d+\.\d+/);
