@@ -139,7 +139,7 @@ export function buildApp(deps: AppDeps): ConnectorApp {
 
   void app.register(errorsPlugin);
   void app.register(timingPlugin, { now: clock.monotonicMs });
-  void app.register(hostCheckPlugin, { allowedHosts: config.allowedHosts, port });
+  void app.register(hostCheckPlugin, { isAllowed: isAllowedHost });
   void app.register(corsPlugin, { allowedOrigins: config.cors.allowedOrigins });
   void app.register(authPlugin, { authenticator: deps.authenticator ?? null });
   void app.register(infoRoutes, { config, uid: deps.deviceKey.uid, modules: modules.map((m) => m.name), port, now: clock.now });

@@ -1,5 +1,7 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
-import type { ConnectorConfig } from '../config/index.js';
+import { ConfigError, type ConnectorConfig } from '../config/index.js';
 
 /**
  * Log fields that may carry secrets; pino replaces them wherever they appear at these paths. Request bodies
@@ -23,8 +25,20 @@ export const REDACTED_PATHS = [
   '*.authorization',
 ] as const;
 
-/** fastify `logger` options: JSON lines to the configured file, else to the given stream (stderr). */
+/** Creates the log file (and its directory) now, so a bad path stops the start instead of crashing later. */
+function prepareLogFile(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, 'a', 0o600));
+  } catch (e) {
+    throw new ConfigError(`log.file: cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** fastify `logger` options: JSON lines appended to the configured file, else to the given stream (stderr). */
 export function loggerOptions(log: ConnectorConfig['log'], stream: NodeJS.WritableStream): NonNullable<FastifyServerOptions['logger']> {
   const base = { level: log.level, redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' } };
-  return log.file !== undefined ? { ...base, file: log.file } : { ...base, stream };
+  if (log.file === undefined) return { ...base, stream };
+  prepareLogFile(log.file);
+  return { ...base, file: log.file };
 }

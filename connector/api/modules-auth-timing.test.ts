@@ -158,3 +158,29 @@ describe('logging (PIN-01)', () => {
     expect(log).not.toContain(canary);
   });
 });
+
+describe('log file', () => {
+  it('creates the log file with its directory and appends JSON lines to it', async () => {
+    const { mkdtemp, readFile, rm, stat } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 't1c-log-'));
+    try {
+      const file = join(dir, 'logs', 'nested', 'connector.log');
+      app = await testApp({ config: { log: { level: 'info', file } } });
+      opened.push(app);
+      await call(app, { method: 'GET', url: '/info' });
+      await app.close();
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect((await readFile(file, 'utf8')).split('\n')[0]).toMatch(/^\{"level":30/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a log file it cannot write with a ConfigError', async () => {
+    const { fileURLToPath } = await import('node:url');
+    const underAFile = `${fileURLToPath(import.meta.url)}/logs/c.log`; // a directory path through a regular file
+    await expect(testApp({ config: { log: { level: 'info', file: underAFile } } })).rejects.toThrow(ConfigError);
+  });
+});

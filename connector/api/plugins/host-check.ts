@@ -48,10 +48,9 @@ export function hostChecker(options: HostCheckOptions): (request: FastifyRequest
  * one of our names with our port is refused with 403 before CORS, auth or any route handler runs.
  */
 export const hostCheckPlugin = fp(
-  async (app: FastifyInstance, options: HostCheckOptions) => {
-    const allowed = hostChecker(options);
+  async (app: FastifyInstance, options: { readonly isAllowed: (request: FastifyRequest) => boolean }) => {
     app.addHook('onRequest', async (request) => {
-      if (!allowed(request)) throw new ConnectorError('ERR_HOST_NOT_ALLOWED');
+      if (!options.isAllowed(request)) throw new ConnectorError('ERR_HOST_NOT_ALLOWED');
     });
   },
   { name: 't1c-host-check', fastify: '5.x' },
