@@ -14,7 +14,9 @@ import { buildApp, clientErrorHandler, httpsOptions, type ConnectorApp } from '.
 import type { Authenticator } from './api/plugins/auth.js';
 import { ConfigError, loadConfig, usage, type ConnectorConfig } from './config/index.js';
 import { DeviceKey } from './crypto/index.js';
-import { createReaderBackend, type ReaderBackend } from './readers/index.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { createReaderBackend, type ApduTracer, type ReaderBackend } from './readers/index.js';
+import { toHex } from './protocol/index.js';
 import { loadOrMintTls } from './tls/index.js';
 
 export const EXIT = { ok: 0, failure: 1, config: 2, portInUse: 3 } as const;
@@ -44,9 +46,24 @@ export interface RunningConnector {
 }
 
 /** The one place the reader backend is made from the configuration. */
-function createBackend(config: ConnectorConfig): ReaderBackend {
+function createBackend(config: ConnectorConfig, trace?: ApduTracer): ReaderBackend {
   const { backend, embedded } = config.readers;
-  return createReaderBackend(backend === 'embedded' ? { backend, host: embedded.host, ports: embedded.ports } : { backend }, config.bounds);
+  return createReaderBackend(backend === 'embedded' ? { backend, host: embedded.host, ports: embedded.ports } : { backend }, config.bounds, trace);
+}
+
+/**
+ * At `debug` and `trace` log levels every APDU goes to the log, PIN-bearing data already masked by the channel;
+ * at other levels no tracer is installed at all, so the card path does no logging work.
+ */
+function apduLogger(config: ConnectorConfig): { tracer: ApduTracer | undefined; attach(log: FastifyBaseLogger): void } {
+  if (config.log.level !== 'debug' && config.log.level !== 'trace') return { tracer: undefined, attach: () => undefined };
+  let log: FastifyBaseLogger | null = null;
+  return {
+    tracer: (e) => log?.debug({ reader: e.readerId, command: toHex(e.command), response: e.response ? toHex(e.response) : null, us: e.micros }, 'apdu'),
+    attach: (l) => {
+      log = l;
+    },
+  };
 }
 
 function readPem(path: string, setting: string): string {
@@ -87,7 +104,8 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const deviceKey = await DeviceKey.loadOrCreate(config.dataDir);
   const tls = await serverTls(config);
-  const readers = options.readers ?? createBackend(config);
+  const apduLog = apduLogger(config);
+  const readers = options.readers ?? createBackend(config, apduLog.tracer);
   const app = buildApp({
     config,
     readers,
@@ -96,6 +114,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
     ...(options.authenticator ? { authenticator: options.authenticator } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
+  apduLog.attach(app.log);
   const extra: Server[] = [];
   const [first = '127.0.0.1', ...others] = config.hosts;
   try {

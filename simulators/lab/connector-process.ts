@@ -46,7 +46,8 @@ export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts:
     readers: { backend, embedded: { host: '127.0.0.1', ports: backend === 'embedded' ? embeddedPorts : [] } },
     cors: { allowedOrigins: [LAB_APP_ORIGIN] },
     auth: { mode: 'none' },
-    log: { level: 'info', file: path.join(dir, 'connector.log') },
+    // debug: the connector's log carries its APDU trace (PIN data masked), which the canary-PIN suite checks.
+    log: { level: 'debug', file: path.join(dir, 'connector.log') },
   };
 }
 

@@ -1,0 +1,71 @@
+import { constants, publicEncrypt } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBeidPersona } from '../../fixtures/personas/index.js';
+import { encodePinBlock, toHex } from '../../connector/protocol/index.js';
+import { labInsert, labRemove } from '../../simulators/lab/lab-client.js';
+import { digestOf } from '../support/beid-expected.js';
+import { connectorClient, conformanceTarget } from '../support/target.js';
+
+/**
+ * PIN-04: a PIN never reaches a log or a trace. With a distinctive right PIN and a distinctive wrong one, the suite
+ * drives VERIFY and a signature, then searches the connector's debug log, pcscd's APDU log and the simulator's APDU
+ * trace for each PIN in ASCII, as a format-2 PIN block in hex, and in base64 — after checking that those logs do
+ * hold the (redacted) VERIFY exchange, so it cannot pass on an empty log.
+ */
+const target = conformanceTarget();
+const api = connectorClient(target);
+afterAll(() => api.close());
+
+const persona = 'be-de-adult';
+const RIGHT = loadBeidPersona(persona).pin;
+const WRONG = '739164';
+const free = target.state?.readers.find((r) => r.card === null && r.id !== undefined);
+
+function forms(pin: string): string[] {
+  const block = toHex(encodePinBlock(Buffer.from(pin)));
+  return [pin, block, block.replace(/(..)(?!$)/g, '$1 '), Buffer.from(pin).toString('base64'), Buffer.from(pin).toString('hex')];
+}
+
+async function waitForContent(file: string, needle: RegExp, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (needle.test(text) || Date.now() > deadline) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe(`PIN canary in logs and traces [${target.backend}]`, () => {
+  it.skipIf(!target.labDir || !free || RIGHT.length < 6)('no PIN in the connector log, pcscd APDU log or simulator trace (skipped: needs the lab and a free reader)', async () => {
+    const state = await labInsert({ profile: 'beid-1.7', persona }, free!.index, target.labDir!);
+    const rid = state.readers.find((r) => r.index === free!.index)!.id!;
+    const base = `/v3/modules/beid/apps/token/readers/${rid}`;
+    const origin = { origin: target.allowedOrigin };
+    try {
+      expect((await api.post(`${base}/verify-pin`, { pin: RIGHT }, origin)).status).toBe(200);
+      const wrong = await api.post(`${base}/verify-pin`, { pin: WRONG }, origin);
+      expect(wrong.status).toBe(412);
+      expect(wrong.text).not.toContain(WRONG);
+      const key = (await api.get<{ data: string }>('/device-key')).body.data;
+      const encrypted = publicEncrypt({ key: `-----BEGIN PUBLIC KEY-----\n${key}\n-----END PUBLIC KEY-----\n`, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(RIGHT)).toString('base64');
+      const signed = await api.post(`${base}/sign`, { algorithm: 'sha256', data: digestOf('sha256', Buffer.from('canary')).toString('base64'), pin: encrypted, base64Encoded: true }, origin);
+      expect(signed.status).toBe(200);
+    } finally {
+      await labRemove(free!.index, target.labDir!);
+    }
+
+    const redactedVerify = /00 ?20 ?00 ?01 ?08 ?(2A ?){8}/i;
+    const logs: Record<string, string> = {
+      'connector debug log': await waitForContent(path.join(target.labDir!, 'connector', 'connector.log'), redactedVerify),
+      'simulator APDU trace': await waitForContent(path.join(target.labDir!, `apdu-${free!.index}.log`), redactedVerify),
+    };
+    if (target.backend === 'pcsc') logs['pcscd APDU log'] = await waitForContent(target.state!.lab!.pcscdLog!, redactedVerify);
+    for (const [name, text] of Object.entries(logs)) {
+      expect(text, `${name} holds the redacted VERIFY`).toMatch(redactedVerify);
+      const upper = text.toUpperCase();
+      for (const secret of [...forms(RIGHT), ...forms(WRONG)]) expect(upper.includes(secret.toUpperCase()), `${name} contains ${secret.length > 8 ? 'a PIN form' : 'a PIN'}`).toBe(false);
+    }
+  });
+});
