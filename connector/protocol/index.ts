@@ -5,6 +5,7 @@ export * from './ins.js';
 export * from './sw.js';
 export * from './tlv-ber.js';
 export * from './tlv-simple.js';
+export * from './emv.js';
 export * from './pin-block.js';
 export * from './vpcd.js';
 export * from './atr.js';

@@ -10,7 +10,8 @@ export interface BerTlv {
 
 const MAX_DEPTH = 32;
 
-function readTag(buf: Uint8Array, pos: number): { tag: number; next: number } {
+/** Reads one BER tag (1 to 4 bytes) at `pos`: the tag and the offset after it. */
+export function readBerTag(buf: Uint8Array, pos: number): { tag: number; next: number } {
   const first = buf[pos];
   if (first === undefined) throw new ProtocolError('ERR_TLV_MALFORMED', `tag expected at offset ${pos}`);
   let tag = first;
@@ -61,7 +62,7 @@ function decodeLevel(buf: Uint8Array, depth: number, skipPadding: boolean): BerT
       pos += 1;
       continue;
     }
-    const { tag, next } = readTag(buf, pos);
+    const { tag, next } = readBerTag(buf, pos);
     const { length, next: valueStart } = readLength(buf, next);
     const end = valueStart + length;
     if (end > buf.length) {
@@ -80,7 +81,8 @@ export function decodeBerTlv(bytes: Uint8Array, options: { skipPadding?: boolean
   return decodeLevel(bytes, 0, options.skipPadding ?? true);
 }
 
-function tagBytes(tag: number): number[] {
+/** The bytes of a BER tag number, e.g. 0x9f38 → [9F, 38]. */
+export function berTagBytes(tag: number): number[] {
   if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffffff) {
     throw new ProtocolError('ERR_TLV_MALFORMED', `invalid tag ${tag}`);
   }
@@ -104,7 +106,7 @@ export function encodeBerLength(length: number): number[] {
 /** Encodes one object; `value` may be raw bytes or child objects. */
 export function encodeBerTlv(tag: number, value: Uint8Array | readonly Uint8Array[]): Buffer {
   const body = value instanceof Uint8Array ? Buffer.from(value) : Buffer.concat(value.map((v) => Buffer.from(v)));
-  return Buffer.concat([Buffer.from(tagBytes(tag)), Buffer.from(encodeBerLength(body.length)), body]);
+  return Buffer.concat([Buffer.from(berTagBytes(tag)), Buffer.from(encodeBerLength(body.length)), body]);
 }
 
 /** Finds the first object with `tag`, searching depth-first through constructed objects. */
