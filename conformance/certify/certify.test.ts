@@ -66,7 +66,7 @@ describe('certify arguments', () => {
   it('defaults to every card type on both backends when pcscd is there', () => {
     const a = parseCertifyArgs([], true);
     expect(a.backends).toEqual(['pcsc', 'embedded']);
-    expect(a.cards.map((c) => c.profile)).toEqual(['beid-1.7', 'beid-1.8', 'iso-echo']);
+    expect(a.cards.map((c) => c.profile)).toEqual(['beid-1.7', 'beid-1.8', 'emv-bancontact', 'iso-echo']);
     expect(a.cards[0]!.persona).toBe('be-nl-adult');
     expect(parseCertifyArgs([], false).backends).toEqual(['embedded']);
   });
