@@ -42,6 +42,11 @@ export const CATALOGUE = {
   ERR_PIN_WRONG: { code: 608001, status: 412, retryable: true, description: 'Wrong PIN' },
   ERR_PIN_BLOCKED: { code: 608002, status: 412, retryable: false, description: 'PIN blocked' },
   ERR_OPERATION_DEADLINE: { code: 702014, status: 422, retryable: true, description: 'Card operation took too long' },
+
+  ERR_EMV_APPLICATION_NOT_FOUND: { code: 602020, status: 422, retryable: false, description: 'Payment application not found on the card' },
+  ERR_EMV_APPLICATION_BLOCKED: { code: 602021, status: 422, retryable: false, description: 'Payment application blocked' },
+  ERR_EMV_CARD_BLOCKED: { code: 602022, status: 422, retryable: false, description: 'Payment card blocked' },
+  ERR_EMV_NO_APPLICATION: { code: 602023, status: 422, retryable: false, description: 'No payment application on the card: no PSE, and none of the known AIDs selects' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export interface ErrorSpec {
