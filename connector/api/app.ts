@@ -126,6 +126,7 @@ export function buildApp(deps: AppDeps): ConnectorApp {
     readers,
     atrs,
     bounds: config.bounds,
+    config,
     decodePin: (value) => decodePin(value, deps.deviceKey),
     withSession: (request, readerId, operation, options = {}) =>
       readers.withSession(readerId, operation, {

@@ -12,6 +12,8 @@ export interface ModuleContext {
   readonly readers: ReaderBackend;
   readonly atrs: AtrRegistry;
   readonly bounds: ConnectorConfig['bounds'];
+  /** The connector's configuration, for module settings (e.g. `emv.fullPan`). */
+  readonly config: ConnectorConfig;
   /**
    * The `pin` body field (or X-Pace-Pin header) as PIN digits in a Buffer the caller zeroes: device-key
    * encrypted or plain; anything else (incl. `false`) → ERR_PIN_FORMAT, the same for a bad ciphertext.

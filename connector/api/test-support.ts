@@ -74,6 +74,7 @@ export function testConfig(overrides: Partial<ConnectorConfig> = {}): ConnectorC
     cors: { allowedOrigins: [] },
     allowedHosts: [],
     auth: { mode: 'none' },
+    emv: { fullPan: false },
     log: { level: 'silent' },
     ...overrides,
   };

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       cors: { allowedOrigins: [] },
       allowedHosts: [],
       auth: { mode: 'jwt' },
+      emv: { fullPan: false },
       log: { level: 'info' },
     });
   });
@@ -49,6 +50,12 @@ describe('loadConfig', () => {
     expect(config.log.level).toBe('debug');
     expect(config.auth.mode).toBe('none');
     expect(config.cors.allowedOrigins).toEqual(['https://env.example', 'http://localhost:8080']);
+  });
+
+  it('reads emv.fullPan as true or false from the environment and flags, and refuses anything else', () => {
+    expect(load({ env: { T1C_EMV_FULL_PAN: 'true' } }).emv.fullPan).toBe(true);
+    expect(load({ env: { T1C_EMV_FULL_PAN: 'true' }, argv: ['--emv-full-pan', 'false'] }).emv.fullPan).toBe(false);
+    expect(() => load({ env: { T1C_EMV_FULL_PAN: 'yes' } })).toThrow(/T1C_EMV_FULL_PAN: "yes" is not true or false/);
   });
 
   it('finds the file through T1C_CONFIG and resolves its paths against its own directory', async () => {

@@ -70,6 +70,9 @@ function convert(setting: Setting, raw: string | readonly string[], where: strin
       return resolve(cwd, one);
     case 'string':
       return one;
+    case 'bool':
+      if (one === 'true' || one === 'false') return one === 'true';
+      throw new ConfigError(`${where}: "${one}" is not true or false`);
     case 'list':
       return items;
     case 'intList':

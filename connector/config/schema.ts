@@ -80,6 +80,14 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: { mode: { description: "'none' only when set explicitly; reported in /info", type: 'string', enum: ['none', 'jwt'], default: 'jwt' } },
     },
+    emv: {
+      description: 'payment cards (the emv module)',
+      type: 'object',
+      additionalProperties: false,
+      required: ['fullPan'],
+      default: {},
+      properties: { fullPan: { description: 'return the PAN in full instead of masked to its first 6 and last 4 digits', type: 'boolean', default: false } },
+    },
     log: {
       type: 'object',
       additionalProperties: false,

@@ -7,8 +7,8 @@ export interface Setting {
   readonly path: readonly string[];
   readonly env: string;
   readonly flag: string;
-  /** `path` values are resolved against the working directory; `list` values are comma-separated or repeated. */
-  readonly kind: 'string' | 'path' | 'int' | 'list' | 'intList';
+  /** `path` values are resolved against the working directory; `bool` is true/false; `list` values are comma-separated or repeated. */
+  readonly kind: 'string' | 'path' | 'int' | 'bool' | 'list' | 'intList';
   readonly help: string;
 }
 
@@ -31,6 +31,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: ['cors', 'allowedOrigins'], env: 'T1C_CORS_ALLOWED_ORIGINS', flag: 'allowed-origin', kind: 'list', help: 'browser origin allowed to call (exact scheme://host[:port])' },
   { path: ['allowedHosts'], env: 'T1C_ALLOWED_HOSTS', flag: 'allowed-host', kind: 'list', help: 'extra Host-header name' },
   { path: ['auth', 'mode'], env: 'T1C_AUTH_MODE', flag: 'auth', kind: 'string', help: "jwt (default) or none" },
+  { path: ['emv', 'fullPan'], env: 'T1C_EMV_FULL_PAN', flag: 'emv-full-pan', kind: 'bool', help: 'true: return payment card PANs in full (default false: first 6 and last 4 digits)' },
   { path: ['log', 'level'], env: 'T1C_LOG_LEVEL', flag: 'log-level', kind: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { path: ['log', 'file'], env: 'T1C_LOG_FILE', flag: 'log-file', kind: 'path', help: 'log to this file instead of stderr' },
 ];
