@@ -6,7 +6,7 @@ import type { Backend } from '../simulators/lab/state.js';
 import type { ConformanceTarget } from './support/target.js';
 
 /** The cards a conformance run puts in the lab unless T1C_LAB_CARDS names others (PROFILE[:PERSONA],…). */
-export const DEFAULT_CARDS = 'beid-1.7:be-nl-adult,beid-1.8:be-fr-adult,iso-echo';
+export const DEFAULT_CARDS = 'beid-1.7:be-nl-adult,beid-1.8:be-fr-adult,emv-bancontact:emv-debit-1,iso-echo';
 export const APP_ORIGIN = 'https://app.t1c-lab.test';
 export const FOREIGN_ORIGIN = 'https://evil.t1c-lab.test';
 
