@@ -7,6 +7,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +16,9 @@ import type { Authenticator } from './api/plugins/auth.js';
 import { ConfigError, loadConfig, usage, type ConnectorConfig } from './config/index.js';
 import { DeviceKey } from './crypto/index.js';
 import type { FastifyBaseLogger } from 'fastify';
+import { Pkcs11Service, currentOs } from './modules/pkcs11/index.js';
 import { createReaderBackend, type ApduTracer, type ReaderBackend } from './readers/index.js';
+import { TranscriptRecorder } from './readers/recorder.js';
 import { toHex } from './protocol/index.js';
 import { loadOrMintTls } from './tls/index.js';
 
@@ -33,6 +36,8 @@ export interface StartOptions {
   readonly authenticator?: Authenticator;
   /** Log destination when `log.file` is not set (default stderr). */
   readonly logStream?: NodeJS.WritableStream;
+  /** Default: a Pkcs11Service over `config.pkcs11` (tokens of the configured library, config saved in dataDir). */
+  readonly pkcs11?: Pkcs11Service;
 }
 
 export interface RunningConnector {
@@ -64,6 +69,17 @@ function apduLogger(config: ConnectorConfig): { tracer: ApduTracer | undefined; 
       log = l;
     },
   };
+}
+
+/** The PKCS#11 side: always present (a library can be set through the API), loading `pkcs11.library` at start. */
+function createPkcs11(config: ConnectorConfig, warn: (message: string) => void): Pkcs11Service {
+  const library = config.pkcs11?.library;
+  return new Pkcs11Service({
+    defaults: library ? { [currentOs()]: library } : {},
+    configFile: config.pkcs11?.configFile ?? join(config.dataDir, 'pkcs11.json'),
+    queueLimit: config.bounds.queueLimit,
+    onWarning: warn,
+  });
 }
 
 function readPem(path: string, setting: string): string {
@@ -105,20 +121,31 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
   const deviceKey = await DeviceKey.loadOrCreate(config.dataDir);
   const tls = await serverTls(config);
   const apduLog = apduLogger(config);
-  const readers = options.readers ?? createBackend(config, apduLog.tracer);
+  let backend: ReaderBackend | null = null;
+  const recorder = config.record ? new TranscriptRecorder(config.record.dir, () => backend) : null;
+  const tracers = [apduLog.tracer, recorder?.trace].filter((t): t is ApduTracer => t !== undefined);
+  const tracer: ApduTracer | undefined = tracers.length === 0 ? undefined : tracers.length === 1 ? tracers[0] : (e) => tracers.forEach((t) => t(e));
+  const readers = options.readers ?? createBackend(config, tracer);
+  backend = readers;
+  recorder?.attach(readers);
+  let log: FastifyBaseLogger | null = null;
+  const pkcs11 = options.pkcs11 ?? createPkcs11(config, (message) => log?.warn(message));
   const app = buildApp({
     config,
     readers,
+    pkcs11,
     deviceKey,
     tls,
     ...(options.authenticator ? { authenticator: options.authenticator } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   apduLog.attach(app.log);
+  log = app.log;
   const extra: Server[] = [];
   const [first = '127.0.0.1', ...others] = config.hosts;
   try {
     await readers.start();
+    await pkcs11.start();
     await app.listen({ host: first, port: config.port });
     const port = (app.server.address() as AddressInfo).port;
     for (const host of others) {
@@ -130,6 +157,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
   } catch (e) {
     await Promise.all(extra.map(closeServer));
     await app.close();
+    await pkcs11.stop();
     await readers.stop();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PortInUseError(`port ${config.port} is already in use on ${config.hosts.join(' / ')}: is another connector running?`, { cause: e });
@@ -145,6 +173,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
     app,
     async close() {
       await Promise.all([app.close(), ...extra.map(closeServer)]);
+      await pkcs11.stop();
       await readers.stop();
     },
   };

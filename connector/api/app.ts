@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { ConfigError, type ConnectorConfig } from '../config/index.js';
 import { decodePin, type PinDecryptor } from '../crypto/index.js';
 import { ConnectorError } from '../errors/index.js';
+import type { Pkcs11Service } from '../modules/pkcs11/index.js';
 import { ATR_REGISTRY, type AtrRegistry } from '../modules/registry.js';
 import type { ReaderBackend } from '../readers/index.js';
 import { envelope, toConnectorError } from './http-errors.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** Created by `createReaderBackend`; buildApp neither starts nor stops it. */
   readonly readers: ReaderBackend;
   readonly deviceKey: DeviceKeyLike;
+  /** PKCS#11 tokens: listed in /v3/readers and served by the pkcs11 module. buildApp neither starts nor stops it. */
+  readonly pkcs11?: Pkcs11Service;
   /** PEM server certificate and key. */
   readonly tls: { readonly cert: string; readonly key: string };
   /** Module route plugins; default: MODULE_ROUTES (connector/api/modules). */
@@ -127,9 +130,11 @@ export function buildApp(deps: AppDeps): ConnectorApp {
     atrs,
     bounds: config.bounds,
     config,
+    pkcs11: deps.pkcs11 ?? null,
     decodePin: (value) => decodePin(value, deps.deviceKey),
     withSession: (request, readerId, operation, options = {}) =>
       readers.withSession(readerId, operation, {
+        label: `${request.method} ${request.routeOptions.url ?? request.url}`,
         ...options,
         onStage: (stage, ms) => {
           request.timing.onStage(stage, ms);
@@ -145,7 +150,7 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   void app.register(authPlugin, { authenticator: deps.authenticator ?? null });
   void app.register(infoRoutes, { config, uid: deps.deviceKey.uid, modules: modules.map((m) => m.name), port, now: clock.now });
   void app.register(deviceKeyRoutes, { publicKeyBase64: deps.deviceKey.publicKeyBase64 });
-  void app.register(readerRoutes, { readers, atrs });
+  void app.register(readerRoutes, { readers, atrs, tokens: deps.pkcs11 ?? null });
   void app.register(atrRoutes, { atrs });
   void app.register(agentRoutes);
   void app.register(moduleRoutes, { modules, context });

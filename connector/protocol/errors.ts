@@ -6,7 +6,8 @@ export type ProtocolErrorCode =
   | 'ERR_RESPONSE_MALFORMED'
   | 'ERR_TLV_MALFORMED'
   | 'ERR_PIN_FORMAT'
-  | 'ERR_VPCD_FRAME';
+  | 'ERR_VPCD_FRAME'
+  | 'ERR_TRANSCRIPT_INVALID';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';

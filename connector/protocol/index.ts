@@ -10,3 +10,4 @@ export * from './pin-block.js';
 export * from './vpcd.js';
 export * from './atr.js';
 export * from './redact.js';
+export * from './transcript.js';

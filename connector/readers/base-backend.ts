@@ -119,7 +119,7 @@ export abstract class BaseBackend implements ReaderBackend {
     }
     let disposition = options.disposition ?? 'leave';
     try {
-      return await operation(createChannel(slot.info.id, session.raw, guard, this.trace));
+      return await operation(createChannel(slot.info.id, session.raw, guard, this.trace, options.label));
     } catch (e) {
       disposition = 'reset';
       throw asReaderError(e, deadline);

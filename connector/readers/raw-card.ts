@@ -32,6 +32,10 @@ export interface ApduTraceEvent {
   readonly command: Buffer;
   readonly response: Buffer | null;
   readonly micros: number;
+  /** The session's label: the API call that caused the exchange. */
+  readonly label?: string;
+  /** The card's ATR. */
+  readonly atr: Buffer;
 }
 
 export type ApduTracer = (event: ApduTraceEvent) => void;

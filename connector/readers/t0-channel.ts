@@ -65,7 +65,7 @@ async function exchange(transmit: Transmit, cmd: CommandApdu): Promise<ResponseA
 }
 
 /** A CardChannel over a raw card; `guard` bounds every exchange with the card (timeouts, removal). */
-export function createChannel(readerId: string, raw: RawCard, guard: <T>(p: Promise<T>) => Promise<T>, trace?: ApduTracer): CardChannel {
+export function createChannel(readerId: string, raw: RawCard, guard: <T>(p: Promise<T>) => Promise<T>, trace?: ApduTracer, label?: string): CardChannel {
   const transmit: Transmit = trace
     ? async (bytes) => {
         const started = performance.now();
@@ -74,7 +74,7 @@ export function createChannel(readerId: string, raw: RawCard, guard: <T>(p: Prom
           response = await guard(raw.transmit(bytes));
           return response;
         } finally {
-          trace({ readerId, command: redactCommandApdu(bytes), response, micros: Math.round((performance.now() - started) * 1000) });
+          trace({ readerId, atr: raw.atr, command: redactCommandApdu(bytes), response, micros: Math.round((performance.now() - started) * 1000), ...(label === undefined ? {} : { label }) });
         }
       }
     : (bytes) => guard(raw.transmit(bytes));

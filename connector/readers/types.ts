@@ -37,6 +37,8 @@ export interface SessionOptions {
   readonly deadlineMs?: number;
   /** What to do with the card when the session ends: keep its state or reset it. Default `leave`. */
   readonly disposition?: 'leave' | 'reset';
+  /** What caused the session (e.g. the API call), carried into APDU traces and recordings. */
+  readonly label?: string;
   /** Receives the time spent waiting in the reader's queue and holding the card, for Server-Timing. */
   readonly onStage?: (stage: 'queue' | 'card', ms: number) => void;
 }
