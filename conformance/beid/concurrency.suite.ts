@@ -1,22 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasCapability } from '../../fixtures/cards/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
-import { digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { digestOf, beidExpectations, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
 
 const target = conformanceTarget();
 const api = connectorClient(target);
 afterAll(() => api.close());
 
-const cards = placedCards(target, isBeidProfile).filter((c) => personaKeys(c.persona!, KEY_FAMILY_BY_PROFILE[c.profile as 'beid-1.7' | 'beid-1.8']));
+const cards = placedCards(target, isBeidProfile).filter((c) => hasCapability(c.profile, 'verify-pin') && personaKeys(c.persona!, KEY_FAMILY_BY_PROFILE[beidExpectations(c.profile)]));
 const distinct = new Set(cards.map((c) => c.persona)).size === cards.length;
 
 describe(`beid concurrency [${target.backend}]`, () => {
   it.skipIf(cards.length < 2 || !distinct)('two cards with different personas serve interleaved requests without ever mixing sessions', async () => {
     const jobs = Array.from({ length: 24 }, (_, i) => {
       const card = cards[i % cards.length]!;
-      const profile = card.profile as 'beid-1.7' | 'beid-1.8';
+      const profile = beidExpectations(card.profile);
       const base = `/v3/modules/beid/apps/token/readers/${card.reader.id}`;
       if (i % 3 === 2) {
         return api.get<{ data: { nationalNumber: string } }>(`${base}/biometric`).then((res) => {

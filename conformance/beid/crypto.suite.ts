@@ -1,7 +1,9 @@
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
-import { digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { digestOf, beidExpectations, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { hasCapability } from '../../fixtures/cards/index.js';
+import { itIfCapable } from '../support/capabilities.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
 
 const target = conformanceTarget();
@@ -26,15 +28,17 @@ async function encryptedPin(pin: string): Promise<string> {
   return publicEncrypt({ key: await deviceKey(), padding: constants.RSA_PKCS1_PADDING }, Buffer.from(pin)).toString('base64');
 }
 
-for (const card of placedCards(target, (p) => isBeidProfile(p))) {
-  const profile = card.profile as 'beid-1.7' | 'beid-1.8';
+for (const card of placedCards(target, isBeidProfile)) {
+  const profile = beidExpectations(card.profile);
   const persona = card.persona!;
   const keys = personaKeys(persona, KEY_FAMILY_BY_PROFILE[profile]);
   const base = `/v3/modules/beid/apps/token/readers/${card.reader.id}`;
   const origin = { origin: target.allowedOrigin };
 
-  describe(`beid crypto — ${profile}:${persona} [${target.backend}]`, () => {
-    it('verify-pin: the right PIN verifies; a wrong one is a 412 with tries left, and the right one restores them', async () => {
+  const signCapability = hasCapability(card.profile, 'sign-ecdsa') ? 'sign-ecdsa' : 'sign-rsa-pkcs1';
+  const can = (capabilities: string | string[]) => itIfCapable(card.profile, capabilities);
+  describe(`beid crypto — ${card.profile}:${persona} [${target.backend}]`, () => {
+    can('verify-pin')('verify-pin: the right PIN verifies; a wrong one is a 412 with tries left, and the right one restores them', async () => {
       const ok = await api.post<{ data: { verified: boolean } }>(`${base}/verify-pin`, { pin: card.pin, base64Encoded: true }, origin);
       expect(ok.status).toBe(200);
       expect(ok.body.data.verified).toBe(true);
@@ -49,7 +53,7 @@ for (const card of placedCards(target, (p) => isBeidProfile(p))) {
       await api.post(`${base}/verify-pin`, { pin: card.pin }, origin);
     });
 
-    it.skipIf(!keys)('sign: SHA-256/384/512 with the non-repudiation key, PIN encrypted with the device key', async () => {
+    (keys ? can(['verify-pin', signCapability]) : it.skip)('sign: SHA-256/384/512 with the non-repudiation key, PIN encrypted with the device key', async () => {
       for (const hash of ['sha256', 'sha384', 'sha512'] as const) {
         const message = randomBytes(100);
         const res = await api.post<{ success: boolean; data: { data: string } }>(
@@ -65,28 +69,28 @@ for (const card of placedCards(target, (p) => isBeidProfile(p))) {
       }
     });
 
-    it.skipIf(!keys)('authenticate signs with the authentication key', async () => {
+    (keys ? can(['verify-pin', signCapability]) : it.skip)('authenticate signs with the authentication key', async () => {
       const message = randomBytes(48);
       const res = await api.post<{ data: { data: string } }>(`${base}/authenticate`, { algorithm: 'SHA256', data: digestOf('sha256', message).toString('base64'), pin: card.pin }, origin);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(verifyMessageSignature(keys!.authentication.certificate, 'sha256', message, Buffer.from(res.body.data.data, 'base64'))).toBe(true);
     });
 
-    it.skipIf(!keys || profile !== 'beid-1.7')('sign with RSA-PSS when asked for (padding: "pss")', async () => {
+    (keys ? can(['verify-pin', 'sign-rsa-pss']) : it.skip)('sign with RSA-PSS when asked for (padding: "pss")', async () => {
       const message = randomBytes(64);
       const res = await api.post<{ data: { data: string } }>(`${base}/sign`, { algorithm: 'sha256', padding: 'pss', data: digestOf('sha256', message).toString('base64'), pin: card.pin }, origin);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(verifyMessageSignature(keys!.nonRepudiation.certificate, 'sha256', message, Buffer.from(res.body.data.data, 'base64'), 'pss')).toBe(true);
     });
 
-    it.skipIf(!keys)('sign_raw hashes the data in the connector', async () => {
+    (keys ? can(['verify-pin', signCapability]) : it.skip)('sign_raw hashes the data in the connector', async () => {
       const message = randomBytes(300);
       const res = await api.post<{ data: { data: string } }>(`${base}/sign_raw`, { algorithm: 'sha384', data: message.toString('base64'), pin: card.pin }, origin);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(verifyMessageSignature(keys!.nonRepudiation.certificate, 'sha384', message, Buffer.from(res.body.data.data, 'base64'))).toBe(true);
     });
 
-    it.skipIf(!keys)('bulk signing keeps the PIN for the caller until reset-bulk-pin', async () => {
+    (keys ? can(['verify-pin', signCapability]) : it.skip)('bulk signing keeps the PIN for the caller until reset-bulk-pin', async () => {
       const sign = (pin?: string) =>
         api.post<{ data: { data: string } } & ErrorBody>(
           `${base}/sign?bulk=true`,

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, isBeidProfile } from '../support/beid-expected.js';
+import { expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, beidExpectations, isBeidProfile } from '../support/beid-expected.js';
+import { itIfCapable } from '../support/capabilities.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
 
 const target = conformanceTarget();
@@ -25,12 +26,13 @@ const CERTIFICATE_ROUTES = {
 } as const;
 
 for (const card of placedCards(target, isBeidProfile)) {
-  const profile = card.profile as 'beid-1.7' | 'beid-1.8';
+  const profile = beidExpectations(card.profile);
   const persona = card.persona!;
   const base = `/v3/modules/beid/apps/token/readers/${card.reader.id}`;
 
-  describe(`beid data — ${profile}:${persona} [${target.backend}]`, () => {
-    it('biometric: every identity field as on the card, RRN signature verified', async () => {
+  const can = (capabilities: string | string[]) => itIfCapable(card.profile, capabilities);
+  describe(`beid data — ${card.profile}:${persona} [${target.backend}]`, () => {
+    can(['read-identity', 'rrn-signatures'])('biometric: every identity field as on the card, RRN signature verified', async () => {
       const res = await api.get<Envelope<Record<string, unknown>>>(`${base}/biometric`);
       expect(res.status).toBe(200);
       expect(res.body.success).toBe(true);
@@ -40,13 +42,13 @@ for (const card of placedCards(target, isBeidProfile)) {
       expect(typeof res.body.data['pictureHash']).toBe('string');
     });
 
-    it('address: street, zip and municipality, RRN signature verified', async () => {
+    can(['read-address', 'rrn-signatures'])('address: street, zip and municipality, RRN signature verified', async () => {
       const res = await api.get<Envelope<Record<string, unknown>>>(`${base}/address`);
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({ ...expectedAddress(persona), signatureValid: true });
     });
 
-    it('picture: the photo byte for byte, with its size', async () => {
+    can('read-photo')('picture: the photo byte for byte, with its size', async () => {
       const res = await api.get<Envelope<{ picture: string; width: number; height: number }>>(`${base}/picture`);
       expect(res.status).toBe(200);
       expect(Buffer.from(res.body.data.picture, 'base64').equals(expectedPhoto(persona))).toBe(true);
@@ -54,7 +56,7 @@ for (const card of placedCards(target, isBeidProfile)) {
       expect(res.body.data.height).toBeGreaterThan(0);
     });
 
-    it('all-data honours the filter and checks the photo hash', async () => {
+    can(['read-identity', 'read-address', 'read-photo'])('all-data honours the filter and checks the photo hash', async () => {
       const res = await api.get<Envelope<Record<string, Record<string, unknown>>>>(`${base}/all-data?filter=biometric,picture`);
       expect(res.status).toBe(200);
       expect(Object.keys(res.body.data).sort()).toEqual(['biometric', 'picture']);
@@ -63,7 +65,7 @@ for (const card of placedCards(target, isBeidProfile)) {
       expect(Object.keys(all.body.data).sort()).toEqual(['address', 'biometric', 'picture']);
     });
 
-    it('every certificate route returns the card certificate byte for byte (≥ 3.6 shape)', async () => {
+    can('read-certificates')('every certificate route returns the card certificate byte for byte (≥ 3.6 shape)', async () => {
       const expected = expectedCertificates(persona, profile);
       for (const [name, route] of Object.entries(CERTIFICATE_ROUTES)) {
         const res = await api.get<Envelope<{ certificates: CertificateEntry[] }>>(`${base}/${route}`);
@@ -78,7 +80,7 @@ for (const card of placedCards(target, isBeidProfile)) {
       }
     });
 
-    it('cert-list returns all certificates, or the filtered ones', async () => {
+    can('read-certificates')('cert-list returns all certificates, or the filtered ones', async () => {
       const expected = expectedCertificates(persona, profile);
       const all = await api.get<Envelope<Record<string, { certificates: CertificateEntry[] }>>>(`${base}/cert-list`);
       expect(all.status).toBe(200);
@@ -87,7 +89,7 @@ for (const card of placedCards(target, isBeidProfile)) {
       expect(Object.keys(some.body.data).sort()).toEqual(['encryptionCertificate', 'rootCertificate']);
     });
 
-    it('token info and applet version', async () => {
+    can('get-card-data')('token info and applet version', async () => {
       const info = await api.get<Envelope<{ info: { label: string; serialNumber: string }; infoType: string }>>(`${base}/info`);
       expect(info.status).toBe(200);
       expect(info.body.data.info.label).toBe('BELPIC');

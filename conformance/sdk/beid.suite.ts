@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
 import { openSdkBrowser, type SdkBrowser } from '../support/browser.js';
-import { digestOf, expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { digestOf, expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, beidExpectations, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { hasCapability } from '../../fixtures/cards/index.js';
+import { itIfCapable } from '../support/capabilities.js';
 import { conformanceTarget, placedCards } from '../support/target.js';
 import { initializeSdk, sdkCall, type SdkResult } from './sdk-page.js';
 
@@ -53,13 +55,15 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
   });
 
   for (const card of placedCards(target, isBeidProfile)) {
-    const profile = card.profile as 'beid-1.7' | 'beid-1.8';
+    const profile = beidExpectations(card.profile);
     const persona = card.persona!;
     const rid = card.reader.id;
     const keys = personaKeys(persona, KEY_FAMILY_BY_PROFILE[profile]);
 
-    describe(`${profile}:${persona}`, () => {
-      it('biometric, address, picture and all-data', async () => {
+    const can = (capabilities: string | string[]) => itIfCapable(card.profile, capabilities);
+    const signCapability = hasCapability(card.profile, 'sign-ecdsa') ? 'sign-ecdsa' : 'sign-rsa-pkcs1';
+    describe(`${card.profile}:${persona}`, () => {
+      can(['read-identity', 'read-address', 'read-photo'])('biometric, address, picture and all-data', async () => {
         const bio = value(await sdkCall<Body<Record<string, unknown>>>(browser.page, 'beid', rid, 'biometric'));
         expect(bio.data).toMatchObject(expectedBiometric(persona, profile));
         const address = value(await sdkCall<Body<Record<string, unknown>>>(browser.page, 'beid', rid, 'address'));
@@ -70,7 +74,7 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
         expect(Object.keys(all.data).sort()).toEqual(['address', 'biometric']);
       });
 
-      it('every certificate call gives the card certificate', async () => {
+      can('read-certificates')('every certificate call gives the card certificate', async () => {
         const expected = expectedCertificates(persona, profile);
         const calls = {
           rootCertificate: 'rootCertificate',
@@ -97,7 +101,7 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
         expect(present.sort()).toEqual(['encryptionCertificate', 'rootCertificate']);
       });
 
-      it('verify-pin: right PIN verifies, a wrong one rejects with the connector code and tries left', async () => {
+      can('verify-pin')('verify-pin: right PIN verifies, a wrong one rejects with the connector code and tries left', async () => {
         const ok = value(await sdkCall<Body<{ verified: boolean }>>(browser.page, 'beid', rid, 'verifyPin', [{ pin: card.pin }]));
         expect(ok.data.verified).toBe(true);
         const wrong = await sdkCall(browser.page, 'beid', rid, 'verifyPin', [{ pin: '9'.repeat(card.pin!.length) === card.pin ? '1111' : '9'.repeat(card.pin!.length) }]);
@@ -106,7 +110,7 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
         value(await sdkCall(browser.page, 'beid', rid, 'verifyPin', [{ pin: card.pin }]));
       });
 
-      it.skipIf(!keys)('signs a SHA-256 digest with the non-repudiation key, and authenticates with the authentication key', async () => {
+      (keys ? can(['verify-pin', signCapability]) : it.skip)('signs a SHA-256 digest with the non-repudiation key, and authenticates with the authentication key', async () => {
         const message = randomBytes(64);
         const body = { pin: card.pin, algorithm: 'sha256', data: digestOf('sha256', message).toString('base64') };
         const signed = value(await sdkCall<Body<{ data: string }>>(browser.page, 'beid', rid, 'sign', [body, false]));
@@ -117,7 +121,7 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
         expect(verifyMessageSignature(keys!.authentication.certificate, 'sha256', challenge, Buffer.from(auth.data.data, 'base64'))).toBe(true);
       });
 
-      it.skipIf(!keys)('bulk-signs and resets the bulk PIN', async () => {
+      (keys ? can(['verify-pin', signCapability]) : it.skip)('bulk-signs and resets the bulk PIN', async () => {
         const digest = (): string => digestOf('sha256', randomBytes(16)).toString('base64');
         value(await sdkCall(browser.page, 'beid', rid, 'sign', [{ pin: card.pin, algorithm: 'sha256', data: digest() }, true]));
         value(await sdkCall(browser.page, 'beid', rid, 'sign', [{ algorithm: 'sha256', data: digest() }, true]));

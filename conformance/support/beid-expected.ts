@@ -1,12 +1,21 @@
 import { X509Certificate, constants, createHash, verify } from 'node:crypto';
+import { expectationsProfile, loadCardProfile } from '../../fixtures/cards/index.js';
 import { loadBeidPersona, type BeidPersona } from '../../fixtures/personas/index.js';
 import { KEY_FAMILY_BY_PROFILE, caCertificates, issuingCa, personaKeys } from '../../fixtures/pki/index.js';
 
 /** Expected values for a Belgian eID in the lab, computed from the same fixtures the simulator reads. */
 export type BeidProfileId = 'beid-1.7' | 'beid-1.8';
 
-export function isBeidProfile(profile: string): profile is BeidProfileId {
-  return profile === 'beid-1.7' || profile === 'beid-1.8';
+/** Card types the beid module serves (simulated or recorded). */
+export function isBeidProfile(profile: string): boolean {
+  return loadCardProfile(profile).module === 'beid';
+}
+
+/** The BeID generation whose expected values a card type must show. */
+export function beidExpectations(profile: string): BeidProfileId {
+  const base = expectationsProfile(profile);
+  if (base !== 'beid-1.7' && base !== 'beid-1.8') throw new Error(`${profile} has no BeID expectations`);
+  return base;
 }
 
 export function expectedBiometric(personaId: string, profile: BeidProfileId): Record<string, string> {

@@ -5,6 +5,7 @@ import type { VirtualCard } from './card.js';
 import { createBeidCard } from './beid/index.js';
 import { createEmvCard } from './emv/index.js';
 import { IsoEchoCard } from './iso-echo/index.js';
+import { createTranscriptCard } from './transcript/index.js';
 
 /** The parts of a card profile (`fixtures/cards/<id>.json`, checked by fixtures/cards) the registry uses. */
 export interface CardProfileData {
@@ -26,6 +27,7 @@ export function fromProfile(profile: CardProfileData, create: (persona: string |
 /** Profile id → factory. Adding a card type is one line here. */
 const FACTORIES: Readonly<Record<string, CardFactory>> = {
   'beid-1.7': fromProfile(loadCardProfile('beid-1.7'), (persona) => createBeidCard('beid-1.7', persona)),
+  'beid-1.7-recorded': fromProfile(loadCardProfile('beid-1.7-recorded'), () => createTranscriptCard(loadCardProfile('beid-1.7-recorded'))),
   'beid-1.8': fromProfile(loadCardProfile('beid-1.8'), (persona) => createBeidCard('beid-1.8', persona)),
   'emv-bancontact': fromProfile(loadCardProfile('emv-bancontact'), (persona) => createEmvCard(persona)),
   'iso-echo': fromProfile(loadCardProfile('iso-echo'), () => new IsoEchoCard()),

@@ -35,6 +35,7 @@ export interface LabConnectorConfig {
    */
   readonly auth: { readonly mode: 'none' | 'jwt' };
   readonly log: { readonly level: 'info' | 'debug'; readonly file: string };
+  readonly record?: { readonly dir: string };
 }
 
 /** The lab's connector configuration for a backend; embedded readers listen on `embeddedPorts` (loopback). */
@@ -48,6 +49,8 @@ export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts:
     auth: { mode: 'none' },
     // debug: the connector's log carries its APDU trace (PIN data masked), which the canary-PIN suite checks.
     log: { level: 'debug', file: path.join(dir, 'connector.log') },
+    // T1C_LAB_RECORD_DIR: the connector records every card's APDU exchange there (how recorded profiles are made).
+    ...(process.env['T1C_LAB_RECORD_DIR'] ? { record: { dir: path.resolve(process.env['T1C_LAB_RECORD_DIR']) } } : {}),
   };
 }
 
