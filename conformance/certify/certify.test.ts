@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { listCardProfiles } from '../../fixtures/cards/index.js';
 import { parseCertifyArgs, CertifyUsageError } from './args.js';
 import { buildMatrix, terminalTable } from './matrix.js';
 import { indexHtml, junitXml, summaryJson } from './reports.js';
@@ -66,7 +67,8 @@ describe('certify arguments', () => {
   it('defaults to every card type on both backends when pcscd is there', () => {
     const a = parseCertifyArgs([], true);
     expect(a.backends).toEqual(['pcsc', 'embedded']);
-    expect(a.cards.map((c) => c.profile)).toEqual(['beid-1.7', 'beid-1.8', 'emv-bancontact', 'iso-echo']);
+    expect(a.cards.map((c) => c.profile)).toEqual(listCardProfiles().map((p) => p.id));
+    expect(a.cards.map((c) => c.profile)).toContain('beid-1.7-recorded');
     expect(a.cards[0]!.persona).toBe('be-nl-adult');
     expect(parseCertifyArgs([], false).backends).toEqual(['embedded']);
   });
