@@ -23,8 +23,8 @@ export interface CertifyPlan {
   readonly onLine?: (line: string) => void;
 }
 
-/** pcscd with vpcd offers two readers: a pcsc lab holds at most two cards, so larger sets run in batches. */
-const PCSC_READERS = 2;
+/** The lab offers up to 16 vpcd readers under pcscd, one of which stays free for suites that insert fresh cards. */
+const PCSC_READERS = 15;
 
 export function cardSpec(c: CardChoice): string {
   return c.persona ? `${c.profile}:${c.persona}` : c.profile;
