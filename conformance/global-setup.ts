@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { labDown, labUp, defaultBackend } from '../simulators/lab/lab-client.js';
 import { repoRoot } from '../simulators/lab/paths.js';
-import type { Backend } from '../simulators/lab/state.js';
+import { validateState, type Backend } from '../simulators/lab/state.js';
 import type { ConformanceTarget } from './support/target.js';
 
 /** The cards a conformance run puts in the lab unless T1C_LAB_CARDS names others (PROFILE[:PERSONA],…). */
@@ -36,7 +37,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       allowedOrigin: process.env['T1C_TARGET_ORIGIN'] ?? APP_ORIGIN,
       foreignOrigin: FOREIGN_ORIGIN,
       backend: 'target',
-      state: null,
+      // Which card sits in which reader of the target, in the lab state's format (e.g. a lab behind a proxy).
+      state: process.env['T1C_TARGET_STATE'] ? validateState(JSON.parse(readFileSync(process.env['T1C_TARGET_STATE'], 'utf8'))) : null,
       labDir: null,
     };
     project.provide('t1cTarget', target);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, beidExpectations, isBeidProfile } from '../support/beid-expected.js';
+import { expectFields, expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, beidExpectations, isBeidProfile } from '../support/beid-expected.js';
 import { itIfCapable } from '../support/capabilities.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
 
@@ -36,7 +36,7 @@ for (const card of placedCards(target, isBeidProfile)) {
       const res = await api.get<Envelope<Record<string, unknown>>>(`${base}/biometric`);
       expect(res.status).toBe(200);
       expect(res.body.success).toBe(true);
-      expect(res.body.data).toMatchObject(expectedBiometric(persona, profile));
+      expectFields(res.body.data, expectedBiometric(persona, profile), expect);
       expect(res.body.data['signatureValid']).toBe(true);
       expect(typeof res.body.data['rawData']).toBe('string');
       expect(typeof res.body.data['pictureHash']).toBe('string');
@@ -45,7 +45,7 @@ for (const card of placedCards(target, isBeidProfile)) {
     can(['read-address', 'rrn-signatures'])('address: street, zip and municipality, RRN signature verified', async () => {
       const res = await api.get<Envelope<Record<string, unknown>>>(`${base}/address`);
       expect(res.status).toBe(200);
-      expect(res.body.data).toMatchObject({ ...expectedAddress(persona), signatureValid: true });
+      expectFields(res.body.data, { ...expectedAddress(persona), signatureValid: true }, expect);
     });
 
     can('read-photo')('picture: the photo byte for byte, with its size', async () => {

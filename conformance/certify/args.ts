@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { isCardProfileId, listCardProfiles, loadCardProfile } from '../../fixtures/cards/index.js';
 import type { CardChoice, CertifyPlan } from './run.js';
 
-export const CERTIFY_USAGE = `usage: t1c-lab certify [--target URL --ca PEM [--origin ORIGIN]] [--backend pcsc|embedded|both]
+export const CERTIFY_USAGE = `usage: t1c-lab certify [--target URL --ca PEM [--origin ORIGIN] [--state FILE]] [--backend pcsc|embedded|both]
                      [--cards PROFILE[:PERSONA],…] [--suite NAME,…] [--report DIR]
 
 Brings up the lab (or uses --target), runs the conformance suites per card type and backend, prints the
 card type × suite matrix and writes index.html, summary.json and junit.xml (default reports/certification/).
+With --target, --state names a file in the lab state format saying which card sits in which reader.
 Exit code 1 when anything failed.`;
 
 export class CertifyUsageError extends Error {}
@@ -26,6 +27,7 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
         target: { type: 'string' },
         ca: { type: 'string' },
         origin: { type: 'string' },
+        state: { type: 'string' },
         backend: { type: 'string' },
         cards: { type: 'string' },
         suite: { type: 'string' },
@@ -49,7 +51,7 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
     return { profile, persona: persona ?? p.defaultPersona };
   });
   return {
-    ...(v.target !== undefined ? { target: { url: v.target, caCert: v.ca!, ...(v.origin ? { origin: v.origin } : {}) } } : {}),
+    ...(v.target !== undefined ? { target: { url: v.target, caCert: v.ca!, ...(v.origin ? { origin: v.origin } : {}), ...(v.state ? { state: v.state } : {}) } } : {}),
     backends,
     cards,
     suites: v.suite ? v.suite.split(',').map((s) => s.trim()).filter(Boolean) : [],

@@ -50,7 +50,7 @@ function cardOf(titles: readonly string[], profiles: readonly string[]): string 
 /** Strips ANSI colours and keeps the head of a failure message (where vitest puts expected and actual). */
 function clean(message: string): string {
   // eslint-disable-next-line no-control-regex
-  return message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(0, 12).join('\n').trim();
+  return message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 40).join('\n').trim();
 }
 
 export function recordsFromVitest(report: VitestJsonReport, backend: string, profiles: readonly string[]): TestRecord[] {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadCardProfile } from '../../fixtures/cards/index.js';
@@ -15,12 +14,14 @@ export interface CardChoice {
 
 export interface CertifyPlan {
   /** Certify this connector instead of the lab's (the lab is not started). */
-  readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string };
+  readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string; readonly state?: string };
   readonly backends: readonly ('pcsc' | 'embedded')[];
   readonly cards: readonly CardChoice[];
   /** Suite folders under conformance/ (empty: all). */
   readonly suites: readonly string[];
   readonly onLine?: (line: string) => void;
+  /** Don't stream the suites' progress to the terminal (for tests). */
+  readonly quiet?: boolean;
 }
 
 /** The lab offers up to 16 vpcd readers under pcscd, one of which stays free for suites that insert fresh cards. */
@@ -37,16 +38,16 @@ function batches(cards: readonly CardChoice[], size: number): CardChoice[][] {
 }
 
 /** Runs the conformance suites once (one lab or one target), with live progress on the terminal. */
-async function runSuites(env: Record<string, string>, suites: readonly string[], backend: string, profiles: readonly string[]): Promise<TestRecord[]> {
+async function runSuites(env: Record<string, string>, suites: readonly string[], backend: string, profiles: readonly string[], quiet = false): Promise<TestRecord[]> {
   const root = repoRoot();
-  const vitest = createRequire(path.join(root, 'package.json')).resolve('vitest/vitest.mjs');
+  const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
   const dir = mkdtempSync(path.join(tmpdir(), 't1c-lab-certify-'));
   const jsonFile = path.join(dir, 'vitest.json');
   const filters = suites.map((s) => `conformance/${s}/`);
   const args = [vitest, 'run', '--config', 'conformance/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...filters];
   try {
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+      const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'], env: { ...process.env, ...env } });
       child.on('error', reject);
       child.on('exit', (c) => resolve(c ?? 1));
     });
@@ -67,13 +68,14 @@ export async function certify(plan: CertifyPlan): Promise<{ matrix: Matrix; reco
     say(`certifying ${plan.target.url}`);
     const env: Record<string, string> = { T1C_TARGET_URL: plan.target.url, T1C_TARGET_CA: plan.target.caCert };
     if (plan.target.origin) env['T1C_TARGET_ORIGIN'] = plan.target.origin;
-    records.push(...(await runSuites(env, plan.suites, 'target', profiles)));
+    if (plan.target.state) env['T1C_TARGET_STATE'] = plan.target.state;
+    records.push(...(await runSuites(env, plan.suites, 'target', profiles, plan.quiet)));
   } else {
     for (const backend of plan.backends) {
       for (const batch of batches(plan.cards, backend === 'pcsc' ? PCSC_READERS : plan.cards.length || 1)) {
         const cards = batch.map(cardSpec).join(',');
         say(`\n── ${backend}: ${cards || 'no cards'} ──`);
-        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards }, plan.suites, backend, profiles)));
+        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards }, plan.suites, backend, profiles, plan.quiet)));
       }
     }
   }

@@ -82,3 +82,11 @@ export function verifyMessageSignature(
 export function digestOf(hashName: 'sha256' | 'sha384' | 'sha512', message: Buffer): Buffer {
   return createHash(hashName).update(message).digest();
 }
+
+/**
+ * Field by field, so a failure names the field and both values (a report reader sees `nationalNumber: expected
+ * '…' to be '…'`, not a truncated object diff).
+ */
+export function expectFields(actual: Record<string, unknown>, expected: Record<string, unknown>, expectFn: (value: unknown, message: string) => { toStrictEqual(v: unknown): void }): void {
+  for (const [field, value] of Object.entries(expected)) expectFn(actual[field], field).toStrictEqual(value);
+}
