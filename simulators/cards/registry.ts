@@ -1,4 +1,4 @@
-import { loadCardProfile } from '../../fixtures/cards/index.js';
+import { listCardProfiles, loadCardProfile } from '../../fixtures/cards/index.js';
 import { loadPersona } from '../../fixtures/personas/index.js';
 import { LabError } from '../lab/lab-error.js';
 import type { VirtualCard } from './card.js';
@@ -24,10 +24,17 @@ export function fromProfile(profile: CardProfileData, create: (persona: string |
   return { profile, create };
 }
 
-/** Profile id → factory. Adding a card type is one line here. */
+/** Recorded card types need no code: every profile with a transcript replays it. */
+const RECORDED: Readonly<Record<string, CardFactory>> = Object.fromEntries(
+  listCardProfiles()
+    .filter((p) => p.transcript)
+    .map((p) => [p.id, fromProfile(p, () => createTranscriptCard(p))]),
+);
+
+/** Profile id → factory. Adding a simulated card type is one line here. */
 const FACTORIES: Readonly<Record<string, CardFactory>> = {
+  ...RECORDED,
   'beid-1.7': fromProfile(loadCardProfile('beid-1.7'), (persona) => createBeidCard('beid-1.7', persona)),
-  'beid-1.7-recorded': fromProfile(loadCardProfile('beid-1.7-recorded'), () => createTranscriptCard(loadCardProfile('beid-1.7-recorded'))),
   'beid-1.8': fromProfile(loadCardProfile('beid-1.8'), (persona) => createBeidCard('beid-1.8', persona)),
   'emv-bancontact': fromProfile(loadCardProfile('emv-bancontact'), (persona) => createEmvCard(persona)),
   'iso-echo': fromProfile(loadCardProfile('iso-echo'), () => new IsoEchoCard()),
