@@ -88,6 +88,13 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: { fullPan: { description: 'return the PAN in full instead of masked to its first 6 and last 4 digits', type: 'boolean', default: false } },
     },
+    record: {
+      description: 'record every card APDU exchange (PIN data masked) as transcripts in this directory',
+      type: 'object',
+      additionalProperties: false,
+      required: ['dir'],
+      properties: { dir: path },
+    },
     log: {
       type: 'object',
       additionalProperties: false,

@@ -32,6 +32,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: ['allowedHosts'], env: 'T1C_ALLOWED_HOSTS', flag: 'allowed-host', kind: 'list', help: 'extra Host-header name' },
   { path: ['auth', 'mode'], env: 'T1C_AUTH_MODE', flag: 'auth', kind: 'string', help: "jwt (default) or none" },
   { path: ['emv', 'fullPan'], env: 'T1C_EMV_FULL_PAN', flag: 'emv-full-pan', kind: 'bool', help: 'true: return payment card PANs in full (default false: first 6 and last 4 digits)' },
+  { path: ['record', 'dir'], env: 'T1C_RECORD_DIR', flag: 'record-dir', kind: 'path', help: 'record card APDU exchanges (PIN data masked) as transcripts here' },
   { path: ['log', 'level'], env: 'T1C_LOG_LEVEL', flag: 'log-level', kind: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { path: ['log', 'file'], env: 'T1C_LOG_FILE', flag: 'log-file', kind: 'path', help: 'log to this file instead of stderr' },
 ];
