@@ -76,3 +76,25 @@ describe('record and replay', () => {
     expect(() => parseTranscript({ format: 'x', atr: '3B00', steps: [] })).toThrow(/format/);
   });
 });
+
+describe('transcript card context', () => {
+  it('answers a SELECT whatever was selected before, and a READ BINARY by the file selected', () => {
+    const card = new TranscriptCard(
+      parseTranscript({
+        format: 't1c-lab/apdu-transcript@1',
+        atr: '3B00',
+        steps: [
+          { command: '00A4080C043F00DF00', response: '9000' },
+          { command: '00A4080C063F00DF005031', response: '9000' },
+          { command: '00B0000000', response: 'AA9000' },
+          { command: '00A4080C063F00DF005032', response: '9000' },
+          { command: '00B0000000', response: 'BB9000' },
+        ],
+      }),
+    );
+    expect(toHex(card.transmit(fromHex('00A4080C063F00DF005032')))).toBe('9000');
+    expect(toHex(card.transmit(fromHex('00B0000000')))).toBe('BB9000');
+    expect(toHex(card.transmit(fromHex('00A4080C063F00DF005031')))).toBe('9000');
+    expect(toHex(card.transmit(fromHex('00B0000000')))).toBe('AA9000');
+  });
+});

@@ -34,7 +34,7 @@ const sw = (value: number): Uint8Array => encodeResponse({ data: new Uint8Array(
 /**
  * A card that replays a recorded APDU transcript, so a card type can be certified from a recording of a real card
  * no simulator models yet. In `match` mode a command is answered with what the card answered to the same command
- * in the same context — the file selected last, and for GET RESPONSE the command before it — repeating the
+ * in the same context — the file selected last (SELECT itself has none), and for GET RESPONSE the command before it — repeating the
  * recorded answers in order when a command was recorded more than once. Anything never recorded gets `6D00`
  * (unknown instruction) or `6A80` (known instruction, other data). In `strict` mode the script must be followed
  * step by step; a deviation answers `6F00` and is kept in `mismatches` with both hex strings.
@@ -114,7 +114,9 @@ export class TranscriptCard implements VirtualCard {
     return response;
   }
 
+  /** SELECT names its file absolutely, so it has no context; everything else depends on the file selected last. */
   private keyOf(command: Uint8Array, selected: string, previous: string): string {
+    if (command[1] === INS.SELECT) return `||${normalise(command)}`;
     return `${selected}|${command[1] === INS.GET_RESPONSE ? previous : ''}|${normalise(command)}`;
   }
 }
