@@ -11,3 +11,4 @@ export * from './vpcd.js';
 export * from './atr.js';
 export * from './redact.js';
 export * from './transcript.js';
+export * from './beid-files.js';

@@ -1,33 +1,11 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { encodeSimpleTlv, type SimpleTlv } from '../../../connector/protocol/index.js';
+import { ADDRESS_TAG, IDENTITY_TAG, encodeSimpleTlv, type SimpleTlv } from '../../../connector/protocol/index.js';
 import type { BeidAddress, BeidPersona } from '../../../fixtures/personas/index.js';
 import type { BeidGeneration } from './generation.js';
 
 /** Identity (4031) and address (4033) files in the BeID's simple TLV, tags ascending (cards.md §1.5). */
 
-export const IDENTITY_TAG = {
-  CARD_NUMBER: 0x01,
-  CHIP_NUMBER: 0x02,
-  VALIDITY_BEGIN: 0x03,
-  VALIDITY_END: 0x04,
-  ISSUING_MUNICIPALITY: 0x05,
-  NATIONAL_NUMBER: 0x06,
-  SURNAME: 0x07,
-  FIRST_NAMES: 0x08,
-  THIRD_INITIAL: 0x09,
-  NATIONALITY: 0x0a,
-  BIRTH_PLACE: 0x0b,
-  BIRTH_DATE: 0x0c,
-  SEX: 0x0d,
-  NOBLE_CONDITION: 0x0e,
-  DOCUMENT_TYPE: 0x0f,
-  SPECIAL_STATUS: 0x10,
-  PHOTO_HASH: 0x11,
-  DUPLICATE: 0x12,
-  BASIC_KEY_HASH: 0x1a,
-} as const;
-
-export const ADDRESS_TAG = { STREET: 0x01, ZIP: 0x02, MUNICIPALITY: 0x03 } as const;
+export { ADDRESS_TAG, IDENTITY_TAG };
 
 /** The address file's fixed size (perso v01+); a longer address keeps its own length. */
 export const ADDRESS_FILE_SIZE = 117;
@@ -79,7 +57,7 @@ export function identityFile(persona: BeidPersona, generation: BeidGeneration, i
 /** File 4033: street, zip, municipality, zero-padded to 117 bytes. */
 export function addressFile(address: BeidAddress): Buffer {
   const tlv = encodeSimpleTlv([
-    text(ADDRESS_TAG.STREET, address.street),
+    text(ADDRESS_TAG.STREET_AND_NUMBER, address.street),
     text(ADDRESS_TAG.ZIP, address.zip),
     text(ADDRESS_TAG.MUNICIPALITY, address.municipality),
   ]);

@@ -1,4 +1,4 @@
-import { CLA_ISO, INS, SW, decodeCommand, type CommandApdu } from '../../../connector/protocol/index.js';
+import { CLA_ISO, INS, REDACTED_BYTE, SW, decodeCommand, type CommandApdu } from '../../../connector/protocol/index.js';
 import type { RedactingCard, VirtualCard } from '../card.js';
 import type { CommandSpec } from './command.js';
 import { FileTree, type DedicatedFile } from './files.js';
@@ -17,8 +17,8 @@ export interface CardOsOptions {
   readonly eofMode?: EofMode;
 }
 
-/** The byte that replaces secret data in traces. */
-export const REDACTED_BYTE = 0x2a;
+/** The byte that replaces secret data in traces (one value for cards and connector alike). */
+export { REDACTED_BYTE };
 
 const SHORT_HEADER = 4;
 const T0_HEADER = 5;
