@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -124,9 +124,22 @@ export function pcscdArgs(options: Pick<PcscdOptions, 'confDir' | 'apduLog'>): s
 
 /** Starts pcscd in the foreground as our child; resolves once its socket accepts connections. */
 export async function startPcscd(options: PcscdOptions): Promise<PcscdProcess> {
-  // pcscd's output goes through the redacting filter: its APDU log would otherwise hold PIN blocks.
-  const child: ChildProcess = spawn(options.binary, pcscdArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const logged = pipeRedactedLog(options.logPath, [child.stdout!, child.stderr!]);
+  // With APDU logging, pcscd's output goes through the redacting filter (its APDU log would otherwise hold PIN
+  // blocks); without it, straight to the file, keeping the filter off the APDU path.
+  let child: ChildProcess;
+  let logged: Promise<void>;
+  if (options.apduLog) {
+    child = spawn(options.binary, pcscdArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    logged = pipeRedactedLog(options.logPath, [child.stdout!, child.stderr!]);
+  } else {
+    const fd = openSync(options.logPath, 'a', 0o600);
+    try {
+      child = spawn(options.binary, pcscdArgs(options), { stdio: ['ignore', fd, fd] });
+    } finally {
+      closeSync(fd);
+    }
+    logged = Promise.resolve();
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('error', () => undefined); // reported through `exit` / readiness below
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
