@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-js
 import type { FastifyRequest } from 'fastify';
 import type { ConnectorConfig } from '../config/index.js';
 import { ConnectorError } from '../errors/index.js';
+import type { Pkcs11Service } from '../modules/pkcs11/index.js';
 import type { AtrRegistry } from '../modules/registry.js';
 import type { CardChannel, ReaderBackend, SessionOptions } from '../readers/index.js';
 import { ERROR_RESPONSES } from './schemas/index.js';
@@ -14,6 +15,8 @@ export interface ModuleContext {
   readonly bounds: ConnectorConfig['bounds'];
   /** The connector's configuration, for module settings (e.g. `emv.fullPan`). */
   readonly config: ConnectorConfig;
+  /** PKCS#11 tokens (the configured library and its tokens); null when the connector runs without. */
+  readonly pkcs11: Pkcs11Service | null;
   /**
    * The `pin` body field (or X-Pace-Pin header) as PIN digits in a Buffer the caller zeroes: device-key
    * encrypted or plain; anything else (incl. `false`) → ERR_PIN_FORMAT, the same for a bad ciphertext.

@@ -80,6 +80,15 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: { mode: { description: "'none' only when set explicitly; reported in /info", type: 'string', enum: ['none', 'jwt'], default: 'jwt' } },
     },
+    pkcs11: {
+      description: 'PKCS#11 tokens; absent: none until a library is set through the API',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        library: { description: 'the PKCS#11 library (.so, .dylib, .dll) of this OS', ...path },
+        configFile: { description: 'where library paths set through the API are saved (default dataDir/pkcs11.json)', ...path },
+      },
+    },
     emv: {
       description: 'payment cards (the emv module)',
       type: 'object',

@@ -31,6 +31,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: ['cors', 'allowedOrigins'], env: 'T1C_CORS_ALLOWED_ORIGINS', flag: 'allowed-origin', kind: 'list', help: 'browser origin allowed to call (exact scheme://host[:port])' },
   { path: ['allowedHosts'], env: 'T1C_ALLOWED_HOSTS', flag: 'allowed-host', kind: 'list', help: 'extra Host-header name' },
   { path: ['auth', 'mode'], env: 'T1C_AUTH_MODE', flag: 'auth', kind: 'string', help: "jwt (default) or none" },
+  { path: ['pkcs11', 'library'], env: 'T1C_PKCS11_LIBRARY', flag: 'pkcs11-library', kind: 'path', help: 'PKCS#11 library for tokens, e.g. /usr/lib/softhsm/libsofthsm2.so' },
+  { path: ['pkcs11', 'configFile'], env: 'T1C_PKCS11_CONFIG_FILE', flag: 'pkcs11-config-file', kind: 'path', help: 'where library paths set through the API are saved' },
   { path: ['emv', 'fullPan'], env: 'T1C_EMV_FULL_PAN', flag: 'emv-full-pan', kind: 'bool', help: 'true: return payment card PANs in full (default false: first 6 and last 4 digits)' },
   { path: ['record', 'dir'], env: 'T1C_RECORD_DIR', flag: 'record-dir', kind: 'path', help: 'record card APDU exchanges (PIN data masked) as transcripts here' },
   { path: ['log', 'level'], env: 'T1C_LOG_LEVEL', flag: 'log-level', kind: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },

@@ -43,6 +43,12 @@ export const CATALOGUE = {
   ERR_PIN_BLOCKED: { code: 608002, status: 412, retryable: false, description: 'PIN blocked' },
   ERR_OPERATION_DEADLINE: { code: 702014, status: 422, retryable: true, description: 'Card operation took too long' },
 
+  ERR_PKCS11_UNAVAILABLE: { code: 111010, status: 503, retryable: false, description: 'PKCS#11 not available: no token library is configured, or the PKCS#11 binding is not installed' },
+  ERR_PKCS11_LIBRARY_INVALID: { code: 105010, status: 400, retryable: false, description: 'Not a loadable PKCS#11 library; the previous configuration stays in use' },
+  ERR_PKCS11_CONFIG_SAVE: { code: 105011, status: 500, retryable: false, description: 'The PKCS#11 configuration could not be saved' },
+  ERR_PKCS11_FAILED: { code: 612010, status: 422, retryable: false, description: 'The token library reported an error' },
+  ERR_TOKEN_KEY_NOT_FOUND: { code: 602010, status: 422, retryable: false, description: 'No private key on the token for the requested key' },
+
   ERR_EMV_APPLICATION_NOT_FOUND: { code: 602020, status: 422, retryable: false, description: 'Payment application not found on the card' },
   ERR_EMV_APPLICATION_BLOCKED: { code: 602021, status: 422, retryable: false, description: 'Payment application blocked' },
   ERR_EMV_CARD_BLOCKED: { code: 602022, status: 422, retryable: false, description: 'Payment card blocked' },

@@ -16,7 +16,8 @@ export const READER = {
     card: {
       type: 'object',
       additionalProperties: false,
-      required: ['atr', 'description', 'modules'],
+      // `atr` is absent for a PKCS#11 token (no ATR): the SDK types it optional (spec §2.3).
+      required: ['description', 'modules'],
       properties: {
         atr: { type: 'string' },
         description: { type: 'array', items: { type: 'string' } },
