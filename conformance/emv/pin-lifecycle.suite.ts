@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEmvPersona } from '../../fixtures/personas/index.js';
-import { labInsert, labRemove } from '../../simulators/lab/lab-client.js';
+import { freeReader, withFreshCard, type ErrorBody } from '../support/fresh-card.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
 import { EMV_PROFILE, expectedApplications } from './expected.js';
 
@@ -8,22 +8,15 @@ const target = conformanceTarget();
 const api = connectorClient(target);
 afterAll(() => api.close());
 
-const free = target.state?.readers.find((r) => r.card === null && r.id !== undefined);
+const free = freeReader(target);
 const persona = 'emv-debit-1';
-
-interface ErrorBody {
-  success: false;
-  code: number;
-  details?: { triesLeft?: number };
-}
 
 describe(`emv offline PIN lifecycle on a fresh ${EMV_PROFILE} card [${target.backend}]`, () => {
   it.skipIf(!target.labDir || !free)('wrong PINs count down, the third blocks, and a blocked PIN keeps its own code (skipped: needs the lab and a free reader)', async () => {
-    const state = await labInsert({ profile: EMV_PROFILE, persona }, free!.index, target.labDir!);
-    const rid = state.readers.find((r) => r.index === free!.index)!.id!;
-    const base = `/v3/modules/emv/apps/payment/readers/${rid}`;
     const origin = { origin: target.allowedOrigin };
-    try {
+    let base = '';
+    await withFreshCard(target, { profile: EMV_PROFILE, persona }, async (rid) => {
+      base = `/v3/modules/emv/apps/payment/readers/${rid}`;
       const right = loadEmvPersona(persona).pin;
       const wrong = right === '0000' ? '1111' : '0000';
       for (const left of [2, 1]) {
@@ -41,9 +34,7 @@ describe(`emv offline PIN lifecycle on a fresh ${EMV_PROFILE} card [${target.bac
       const data = await api.get<{ data: { applications: unknown[] } }>(`${base}/data`);
       expect(data.status).toBe(200);
       expect(data.body.data.applications).toEqual(expectedApplications());
-    } finally {
-      await labRemove(free!.index, target.labDir!);
-    }
+    });
     const gone = await api.get<ErrorBody>(`${base}/data`);
     expect(gone.status).toBe(422);
     expect(gone.body.code).toBe(702001);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { encodePinBlock, toHex } from '../../connector/protocol/index.js';
-import { labInsert, labRemove } from '../../simulators/lab/lab-client.js';
+import { freeReader, withFreshCard } from '../support/fresh-card.js';
 import { digestOf } from '../support/beid-expected.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
 
@@ -21,7 +21,7 @@ afterAll(() => api.close());
 const persona = 'be-de-adult';
 const RIGHT = loadBeidPersona(persona).pin;
 const WRONG = '739164';
-const free = target.state?.readers.find((r) => r.card === null && r.id !== undefined);
+const free = freeReader(target);
 
 function forms(pin: string): string[] {
   const block = toHex(encodePinBlock(Buffer.from(pin)));
@@ -39,11 +39,9 @@ async function waitForContent(file: string, needle: RegExp, timeoutMs = 5_000): 
 
 describe(`PIN canary in logs and traces [${target.backend}]`, () => {
   it.skipIf(!target.labDir || !free || RIGHT.length < 6)('no PIN in the connector log, pcscd APDU log or simulator trace (skipped: needs the lab and a free reader)', async () => {
-    const state = await labInsert({ profile: 'beid-1.7', persona }, free!.index, target.labDir!);
-    const rid = state.readers.find((r) => r.index === free!.index)!.id!;
-    const base = `/v3/modules/beid/apps/token/readers/${rid}`;
     const origin = { origin: target.allowedOrigin };
-    try {
+    await withFreshCard(target, { profile: 'beid-1.7', persona }, async (rid) => {
+      const base = `/v3/modules/beid/apps/token/readers/${rid}`;
       expect((await api.post(`${base}/verify-pin`, { pin: RIGHT }, origin)).status).toBe(200);
       const wrong = await api.post(`${base}/verify-pin`, { pin: WRONG }, origin);
       expect(wrong.status).toBe(412);
@@ -52,9 +50,7 @@ describe(`PIN canary in logs and traces [${target.backend}]`, () => {
       const encrypted = publicEncrypt({ key: `-----BEGIN PUBLIC KEY-----\n${key}\n-----END PUBLIC KEY-----\n`, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(RIGHT)).toString('base64');
       const signed = await api.post(`${base}/sign`, { algorithm: 'sha256', data: digestOf('sha256', Buffer.from('canary')).toString('base64'), pin: encrypted, base64Encoded: true }, origin);
       expect(signed.status).toBe(200);
-    } finally {
-      await labRemove(free!.index, target.labDir!);
-    }
+    });
 
     const redactedVerify = /00 ?20 ?00 ?01 ?08 ?(2A ?){8}/i;
     const logs: Record<string, string> = {
