@@ -36,6 +36,7 @@ describe('certification results', () => {
     ]);
     expect(records[2]!.message).toBe('AssertionError: expected "Peeters" to be "Janssens"');
     expect(records[3]!.message).toBe('RSA only');
+    expect(records[3]!.name).toBe('beid data — beid-1.8:be-fr-adult [pcsc] › sign with PSS');
   });
 
   it('gives a red verdict when anything failed, and names the failure in every report', () => {

@@ -63,7 +63,8 @@ export function recordsFromVitest(report: VitestJsonReport, backend: string, pro
     }
     for (const a of file.assertionResults) {
       const outcome: Outcome = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
-      const name = [...a.ancestorTitles, a.title].join(' › ');
+      // The skip reason a title carries goes to `message`; the name keeps only the test's own words.
+      const name = [...a.ancestorTitles, a.title.replace(/ \(skipped: [^)]*\)$/, '')].join(' › ');
       const message = outcome === 'failed' ? clean(a.failureMessages?.[0] ?? 'failed') : outcome === 'skipped' ? skipReason(a.title) : undefined;
       out.push({ backend, card: cardOf([...a.ancestorTitles, a.title], profiles), suite, name, outcome, ...(message ? { message } : {}) });
     }
