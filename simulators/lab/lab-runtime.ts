@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { toHex } from '../../connector/protocol/index.js';
 import { prepareCard, type PreparedCard } from '../cards/registry.js';
+import { withLatency, type CardLatency } from '../cards/latency.js';
 import { ApduTrace } from './apdu-trace.js';
 import { CardSlots } from './card-slots.js';
 import { connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle } from './connector-process.js';
@@ -16,6 +17,8 @@ import type { Backend, LabState } from './state.js';
 export interface CardSpec {
   readonly profile: string;
   readonly persona: string | null;
+  /** A real-card latency model (simulators/cards/latency.ts): the card answers PSO:CDS after `signMs`. */
+  readonly latency?: CardLatency;
 }
 
 /** What `lab up` asks the supervisor for. */
@@ -145,7 +148,8 @@ export class LabRuntime {
     const index = readerIndex ?? this.slots.firstEmpty();
     if (index === null) throw new LabError('ERR_LAB_READER_OCCUPIED', 'every reader holds a card; remove one first (lab remove --reader N)');
     const reader = this.readerAt(index);
-    const prepared = prepareCard(spec.profile, spec.persona);
+    const fresh = prepareCard(spec.profile, spec.persona);
+    const prepared = spec.latency ? { ...fresh, card: withLatency(fresh.card, spec.latency) } : fresh;
     const trace = this.traces.get(index)!;
     await this.slots.insert(index, prepared.card, { onExchange: trace.onExchange }, this.readersListen);
     this.occupants.set(index, prepared);
