@@ -67,18 +67,24 @@ export function encodeCommand(cmd: CommandApdu, options: { extended?: boolean } 
   }
   const extended = options.extended === true || needsExtended(cmd);
   const header = [cmd.cla, cmd.ins, cmd.p1, cmd.p2];
-  const parts: number[] = [...header];
-  if (!extended) {
-    if (lc > 0) parts.push(lc);
-    const body = Buffer.concat([Buffer.from(parts), Buffer.from(cmd.data)]);
-    return le === null ? body : Buffer.concat([body, Buffer.from([le === MAX_SHORT_LE ? 0 : le])]);
-  }
   const ext = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
-  const leBytes = le === null ? [] : ext(le === MAX_EXTENDED_LE ? 0 : le);
-  if (lc > 0) {
-    return Buffer.concat([Buffer.from([...header, 0, ...ext(lc)]), Buffer.from(cmd.data), Buffer.from(leBytes)]);
+  let prefix: number[];
+  let suffix: number[];
+  if (!extended) {
+    prefix = lc > 0 ? [...header, lc] : header;
+    suffix = le === null ? [] : [le === MAX_SHORT_LE ? 0 : le];
+  } else {
+    const leBytes = le === null ? [] : ext(le === MAX_EXTENDED_LE ? 0 : le);
+    prefix = lc > 0 ? [...header, 0, ...ext(lc)] : le === null ? header : [...header, 0];
+    suffix = leBytes;
   }
-  return Buffer.from(le === null ? header : [...header, 0, ...leBytes]);
+  // One buffer of its own (not a pool slice), no intermediate copies: a caller sending secret data (a PIN block)
+  // can zero the one copy this makes once the card has answered (security-checklist PIN-02).
+  const out = Buffer.alloc(prefix.length + lc + suffix.length);
+  out.set(prefix, 0);
+  out.set(cmd.data, prefix.length);
+  out.set(suffix, prefix.length + lc);
+  return out;
 }
 
 /**

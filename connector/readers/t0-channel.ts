@@ -57,7 +57,13 @@ export async function transmitApdu(transmit: Transmit, protocol: 0 | 1, cmd: Com
 }
 
 async function exchange(transmit: Transmit, cmd: CommandApdu): Promise<ResponseApdu> {
-  const answer = await transmit(encodeCommand(cmd));
+  const bytes = encodeCommand(cmd);
+  let answer: Buffer;
+  try {
+    answer = await transmit(bytes);
+  } finally {
+    bytes.fill(0); // the encoded command may carry a PIN block (PIN-02); nothing reads it after the exchange
+  }
   if (answer.length < 2 || answer.length > MAX_RESPONSE_BYTES) {
     throw new ConnectorError('ERR_CARD_PROTOCOL', { message: `card answered ${answer.length} bytes` });
   }

@@ -78,7 +78,9 @@ export class CardConnection implements RawCard {
   }
 
   private send(payload: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(encodeVpcdFrame(payload));
+    if (this.socket.destroyed) return;
+    const frame = encodeVpcdFrame(payload);
+    this.socket.write(frame, () => frame.fill(0)); // a VERIFY frame holds a PIN block: zero it once it is sent (PIN-02)
   }
 
   private deliver(frame: Buffer): void {
