@@ -18,4 +18,5 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   certify: { summary: 'run the conformance suites per card type and backend; print the verdict and write reports', load: () => import('./certify.js') },
   connector: { summary: 'run the connector daemon in the foreground (--config FILE, flags)', load: () => import('./connector.js') },
   lab: { summary: 'bring the virtual lab (readers, cards, connector) up and down; insert and remove cards', load: () => import('./lab.js') },
+  load: { summary: 'load on the signing path against ceilings measured in the same run; reports and a baseline check', load: () => import('./load.js') },
 };
