@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { buildApp, clientErrorHandler, httpsOptions, type ConnectorApp } from './api/app.js';
 import type { Authenticator } from './api/plugins/auth.js';
+import { createConnectorAuth } from './auth/index.js';
 import { ConfigError, loadConfig, usage, type ConnectorConfig } from './config/index.js';
 import { DeviceKey } from './crypto/index.js';
 import type { FastifyBaseLogger } from 'fastify';
@@ -130,13 +131,16 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
   recorder?.attach(readers);
   let log: FastifyBaseLogger | null = null;
   const pkcs11 = options.pkcs11 ?? createPkcs11(config, (message) => log?.warn(message));
+  const auth = createConnectorAuth(config, { warn: (message) => log?.warn(message) });
+  const authenticator = options.authenticator ?? auth.authenticator;
   const app = buildApp({
     config,
     readers,
     pkcs11,
     deviceKey,
     tls,
-    ...(options.authenticator ? { authenticator: options.authenticator } : {}),
+    origins: auth.origins,
+    ...(authenticator ? { authenticator } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   apduLog.attach(app.log);
@@ -146,6 +150,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
   try {
     await readers.start();
     await pkcs11.start();
+    await auth.origins.sync(); // the DS's origins before the first request (a failure keeps the configured ones)
     await app.listen({ host: first, port: config.port });
     const port = (app.server.address() as AddressInfo).port;
     for (const host of others) {

@@ -18,7 +18,7 @@ import type { ModuleContext, ModuleRoutes } from './module-routes.js';
 import { checkModules, moduleRoutes } from './module-routes.js';
 import { MODULE_ROUTES } from './modules/index.js';
 import { authPlugin, type Authenticator } from './plugins/auth.js';
-import { corsPlugin } from './plugins/cors.js';
+import { corsPlugin, staticOrigins, type OriginAllowList } from './plugins/cors.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { hostCheckPlugin, hostChecker } from './plugins/host-check.js';
 import { timingPlugin } from './plugins/timing.js';
@@ -53,6 +53,8 @@ export interface AppDeps {
   readonly modules?: readonly ModuleRoutes[];
   /** Required when `config.auth.mode` is `jwt`. */
   readonly authenticator?: Authenticator;
+  /** The CORS allow-list when it changes at run time (DS sync); default: `config.cors.allowedOrigins`, fixed. */
+  readonly origins?: OriginAllowList;
   /** Default: the connector's ATR_REGISTRY. */
   readonly atrs?: AtrRegistry;
   /** Where logs go when `config.log.file` is not set; default stderr (stdout carries the ready line). */
@@ -89,8 +91,9 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 export function buildApp(deps: AppDeps): ConnectorApp {
   const { config, readers } = deps;
   if (config.auth.mode === 'jwt' && deps.authenticator === undefined) {
-    throw new ConfigError("auth.mode 'jwt' needs a JWT verifier, which this build does not have yet; set auth.mode to 'none' explicitly");
+    throw new ConfigError("auth.mode 'jwt' needs a JWT authenticator (connector/auth); or set auth.mode to 'none' explicitly");
   }
+  const origins = deps.origins ?? staticOrigins(config.cors.allowedOrigins);
   const atrs = deps.atrs ?? ATR_REGISTRY;
   const modules = deps.modules ?? MODULE_ROUTES;
   checkModules(modules);
@@ -146,13 +149,13 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   void app.register(errorsPlugin);
   void app.register(timingPlugin, { now: clock.monotonicMs });
   void app.register(hostCheckPlugin, { isAllowed: isAllowedHost });
-  void app.register(corsPlugin, { allowedOrigins: config.cors.allowedOrigins });
+  void app.register(corsPlugin, { allowedOrigins: origins });
   void app.register(authPlugin, { authenticator: deps.authenticator ?? null });
-  void app.register(infoRoutes, { config, uid: deps.deviceKey.uid, modules: modules.map((m) => m.name), port, now: clock.now });
+  void app.register(infoRoutes, { config, uid: deps.deviceKey.uid, modules: modules.map((m) => m.name), port, now: clock.now, corsOrigins: () => origins.list() });
   void app.register(deviceKeyRoutes, { publicKeyBase64: deps.deviceKey.publicKeyBase64 });
   void app.register(readerRoutes, { readers, atrs, tokens: deps.pkcs11 ?? null });
   void app.register(atrRoutes, { atrs });
-  void app.register(agentRoutes);
+  void app.register(agentRoutes, { syncOrigins: () => origins.sync() });
   void app.register(moduleRoutes, { modules, context });
   return app;
 }

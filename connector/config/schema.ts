@@ -1,4 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { JWS_ALGORITHM_NAMES } from '../auth/algorithms.js';
+import { MAX_LEEWAY_S } from '../auth/limits.js';
 import { DEFAULT_BOUNDS } from '../readers/index.js';
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -78,7 +80,32 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       required: ['mode'],
       default: {},
-      properties: { mode: { description: "'none' only when set explicitly; reported in /info", type: 'string', enum: ['none', 'jwt'], default: 'jwt' } },
+      properties: {
+        mode: { description: "'none' only when set explicitly; reported in /info", type: 'string', enum: ['none', 'jwt'], default: 'jwt' },
+        algorithms: { description: 'pinned JWS algorithms of DS tokens, asymmetric only (default [RS256])', type: 'array', items: { type: 'string', enum: JWS_ALGORITHM_NAMES }, minItems: 1, uniqueItems: true },
+        leewaySeconds: { description: 'clock leeway in seconds for exp/nbf/iat (default 30)', type: 'integer', minimum: 0, maximum: MAX_LEEWAY_S },
+        maxLifetimeSeconds: { description: 'largest exp − iat and token age in seconds (default 1800)', type: 'integer', minimum: 60, maximum: 86400 },
+        audience: { description: "this connector's audience; tokens with aud must name it", type: 'string', minLength: 1 },
+        requireAudience: { description: 'refuse tokens without aud (default false)', type: 'boolean' },
+        requireOrigins: { description: 'refuse tokens without the allowed-origins claim (default false)', type: 'boolean' },
+      },
+    },
+    ds: {
+      description: 'the Distribution Service: token keys (JWKS) and the CORS origin list',
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { description: 'base URL; https, or http on loopback', type: 'string', pattern: '^https?://[^\\s]+$' },
+        jwks: { description: 'key set URL (default {url}/.well-known/jwks.json)', type: 'string', pattern: '^https?://[^\\s]+$' },
+        issuer: { description: 'exact iss of DS tokens (default: url)', type: 'string', minLength: 1 },
+        credential: { description: "the connector's own DS credential (CORS sync)", type: 'string', minLength: 16 },
+        credentialFile: { description: 'file holding the DS credential', ...path },
+        ca: { description: 'PEM CA for an https DS with a private CA', ...path },
+        jwksCacheSeconds: { description: 'longest a fetched key set is used, seconds (default 600)', type: 'integer', minimum: 30, maximum: 3600 },
+        jwksMinRefreshSeconds: { description: 'least time between key set fetches, seconds (default 30)', type: 'integer', minimum: 1, maximum: 600 },
+        corsSyncMinSeconds: { description: 'least time between CORS syncs, seconds (default 5)', type: 'integer', minimum: 1, maximum: 3600 },
+      },
     },
     pkcs11: {
       description: 'PKCS#11 tokens; absent: none until a library is set through the API',

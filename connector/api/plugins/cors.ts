@@ -11,9 +11,23 @@ export const CORS_MAX_AGE_S = 600;
 const METHODS = new Set<string>(CORS_METHODS);
 const HEADERS = new Set<string>(CORS_HEADERS.map((h) => h.toLowerCase()));
 
+/** An allow-list that can change while the connector runs (configured origins plus the DS's). */
+export interface OriginAllowList {
+  has(origin: string): boolean;
+  list(): readonly string[];
+  /** Refreshes the list from its source, if it has one (GET /v3/agents, spec §2.5); never throws. */
+  sync(): Promise<void>;
+}
+
+/** A fixed allow-list. */
+export function staticOrigins(origins: readonly string[]): OriginAllowList {
+  const set = new Set(origins);
+  return { has: (origin) => set.has(origin), list: () => [...set], sync: async () => undefined };
+}
+
 export interface CorsOptions {
   /** Exact origins; empty denies every request that carries an Origin. */
-  readonly allowedOrigins: readonly string[];
+  readonly allowedOrigins: readonly string[] | OriginAllowList;
 }
 
 /**
@@ -24,7 +38,7 @@ export interface CorsOptions {
  */
 export const corsPlugin = fp(
   async (app: FastifyInstance, options: CorsOptions) => {
-    const allowed = new Set(options.allowedOrigins);
+    const allowed = Array.isArray(options.allowedOrigins) ? staticOrigins(options.allowedOrigins) : (options.allowedOrigins as OriginAllowList);
     app.addHook('onRequest', async (request, reply) => {
       reply.header('Vary', 'Origin');
       const origin = request.headers.origin;

@@ -9,13 +9,19 @@ const AGENTS_RESPONSE = successEnvelope({
   items: { type: 'object', additionalProperties: false, properties: Object.fromEntries(AGENT_FIELDS.map((f) => [f, str])) },
 } as const);
 
+export interface AgentOptions {
+  /** Syncs the CORS allow-list with the DS (HEAD's `dsCorsSync()` is this call); never throws. */
+  readonly syncOrigins?: () => Promise<void>;
+}
+
 /**
  * `GET /v3/agents` (spec §2.5): agents exist only in shared (PROXY) environments; this connector is
- * STANDALONE, so the list is empty. HEAD's `dsCorsSync()` calls this URL and only needs a 2xx.
+ * STANDALONE, so the list is empty. HEAD's `dsCorsSync()` calls this URL and only needs a 2xx; the call
+ * also syncs the CORS allow-list with the DS (rate-limited by the list itself).
  */
-export const agentRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
-  app.get('/v3/agents', { schema: { querystring: NO_QUERY, response: { 200: AGENTS_RESPONSE, ...ERROR_RESPONSES } } }, async () => ({
-    success: true as const,
-    data: [],
-  }));
+export const agentRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: AgentOptions }> = async (app, options) => {
+  app.get('/v3/agents', { schema: { querystring: NO_QUERY, response: { 200: AGENTS_RESPONSE, ...ERROR_RESPONSES } } }, async () => {
+    await options.syncOrigins?.();
+    return { success: true as const, data: [] };
+  });
 };

@@ -55,6 +55,8 @@ export interface InfoOptions {
   readonly modules: readonly string[];
   readonly port: () => number | undefined;
   readonly now: () => Date;
+  /** The CORS allow-list as it is now (configured plus DS origins); default: the configured origins. */
+  readonly corsOrigins?: () => readonly string[];
 }
 
 export const infoRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: InfoOptions }> = async (app, options) => {
@@ -79,7 +81,7 @@ export const infoRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: InfoOptions
         environment: 'PROD',
         uid: options.uid,
         modules: [...options.modules],
-        cors: [...config.cors.allowedOrigins],
+        cors: [...(options.corsOrigins?.() ?? config.cors.allowedOrigins)],
         version: T1C_API_VERSION,
         logLevel: config.log.level,
         jwtEnabled: config.auth.mode === 'jwt',

@@ -1,0 +1,10 @@
+export { JWS_ALGORITHM_NAMES, JWS_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm } from './algorithms.js';
+export { MAX_TOKEN_LENGTH, TokenRejected, parseCompactJws, type CompactJws } from './compact.js';
+export { DS_CORS_PATH, MAX_DS_ORIGINS, SyncedOriginList, dsOriginSource, type OriginSource } from './cors-sync.js';
+export { DsRequestError, dsGet, type DsGet, type DsGetOptions } from './ds-client.js';
+export { DEFAULT_JWKS_PATH, createConnectorAuth, type AuthDeps, type ConnectorAuth } from './from-config.js';
+export { JwtAuthenticator, ORIGINS_CLAIM, type AuthRequest, type JwtPolicy, type KeySource } from './jwt-authenticator.js';
+export { DsKeySet, KID_PATTERN, MAX_KEYS, type KeySetOptions } from './key-set.js';
+export { MAX_LEEWAY_S } from './limits.js';
+export { isExactOrigin } from './origins.js';
+export { StrictJsonError, parseStrictJsonObject } from './strict-json.js';
