@@ -1,3 +1,4 @@
+import { secretBuffer } from './secret-buffer.js';
 import { ProtocolError } from './errors.js';
 
 /**
@@ -78,9 +79,9 @@ export function encodeCommand(cmd: CommandApdu, options: { extended?: boolean } 
     prefix = lc > 0 ? [...header, 0, ...ext(lc)] : le === null ? header : [...header, 0];
     suffix = leBytes;
   }
-  // One buffer of its own (not a pool slice), no intermediate copies: a caller sending secret data (a PIN block)
-  // can zero the one copy this makes once the card has answered (security-checklist PIN-02).
-  const out = Buffer.alloc(prefix.length + lc + suffix.length);
+  // One off-heap buffer of its own, no intermediate copies: a caller sending secret data (a PIN block) can zero the
+  // one copy this makes once the card has answered (security-checklist PIN-02).
+  const out = secretBuffer(prefix.length + lc + suffix.length);
   out.set(prefix, 0);
   out.set(cmd.data, prefix.length);
   out.set(suffix, prefix.length + lc);

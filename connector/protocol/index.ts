@@ -10,5 +10,6 @@ export * from './pin-block.js';
 export * from './vpcd.js';
 export * from './atr.js';
 export * from './redact.js';
+export * from './secret-buffer.js';
 export * from './transcript.js';
 export * from './beid-files.js';

@@ -1,4 +1,5 @@
 import { ProtocolError } from './errors.js';
+import { secretBuffer } from './secret-buffer.js';
 
 /**
  * ISO 9564 format 2 PIN block (the "GP" block of the Belgian eID and EMV plaintext PIN):
@@ -17,7 +18,7 @@ export function encodePinBlock(pin: Uint8Array): Buffer {
   if (!isValidPin(pin)) {
     throw new ProtocolError('ERR_PIN_FORMAT', `a PIN is ${MIN_PIN_LENGTH} to ${MAX_PIN_LENGTH} decimal digits`);
   }
-  const block = Buffer.alloc(PIN_BLOCK_LENGTH, 0xff);
+  const block = secretBuffer(PIN_BLOCK_LENGTH).fill(0xff);
   block[0] = 0x20 | pin.length;
   for (let i = 0; i < pin.length; i += 1) {
     const digit = pin[i]! - 0x30;
