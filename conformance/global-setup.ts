@@ -22,6 +22,14 @@ function parseCards(text: string): { profile: string; persona: string | null }[]
     });
 }
 
+/** The DS of a --target: T1C_TARGET_DS_URL and T1C_TARGET_API_KEY (an application's API key), both or neither. */
+function targetDs(): ConformanceTarget['ds'] {
+  const url = process.env['T1C_TARGET_DS_URL'];
+  const apiKey = process.env['T1C_TARGET_API_KEY'];
+  if (!url !== !apiKey) throw new Error('set both T1C_TARGET_DS_URL and T1C_TARGET_API_KEY, or neither');
+  return url && apiKey ? { url, apiKey } : null;
+}
+
 /**
  * One lab per conformance run (one pcscd per machine): brought up before the suites, torn down after. With
  * T1C_TARGET_URL the suites certify that connector instead, and the lab is not started.
@@ -31,6 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (targetUrl) {
     const caCert = process.env['T1C_TARGET_CA'];
     if (!caCert) throw new Error('T1C_TARGET_URL needs T1C_TARGET_CA (the PEM of the CA that issued its certificate)');
+    const targetState = process.env['T1C_TARGET_STATE'] ? validateState(JSON.parse(readFileSync(process.env['T1C_TARGET_STATE'], 'utf8'))) : null;
     const target: ConformanceTarget = {
       url: targetUrl,
       caCert,
@@ -38,8 +47,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       foreignOrigin: FOREIGN_ORIGIN,
       backend: 'target',
       // Which card sits in which reader of the target, in the lab state's format (e.g. a lab behind a proxy).
-      state: process.env['T1C_TARGET_STATE'] ? validateState(JSON.parse(readFileSync(process.env['T1C_TARGET_STATE'], 'utf8'))) : null,
+      state: targetState,
       labDir: null,
+      ds: targetDs() ?? targetState?.ds ?? null,
     };
     project.provide('t1cTarget', target);
     return async () => undefined;
@@ -61,6 +71,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     backend,
     state,
     labDir: dir,
+    ds: state.ds ?? null,
   });
   return async () => {
     await labDown(dir);

@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { isCardProfileId, listCardProfiles, loadCardProfile } from '../../fixtures/cards/index.js';
 import type { CardChoice, CertifyPlan } from './run.js';
 
-export const CERTIFY_USAGE = `usage: t1c-lab certify [--target URL --ca PEM [--origin ORIGIN] [--state FILE]] [--backend pcsc|embedded|both]
+export const CERTIFY_USAGE = `usage: t1c-lab certify [--target URL --ca PEM [--origin ORIGIN] [--state FILE] [--ds-url URL --api-key KEY]] [--backend pcsc|embedded|both]
                      [--cards PROFILE[:PERSONA],…] [--suite NAME,…] [--report DIR]
 
 Brings up the lab (or uses --target), runs the conformance suites per card type and backend, prints the
 card type × suite matrix and writes index.html, summary.json and junit.xml (default reports/certification/).
-With --target, --state names a file in the lab state format saying which card sits in which reader.
+With --target, --state names a file in the lab state format saying which card sits in which reader, and
+--ds-url/--api-key the Distribution Service and an application API key the suites get tokens with
+(or T1C_TARGET_DS_URL / T1C_TARGET_API_KEY).
 Exit code 1 when anything failed.`;
 
 export class CertifyUsageError extends Error {}
@@ -28,6 +30,8 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
         ca: { type: 'string' },
         origin: { type: 'string' },
         state: { type: 'string' },
+        'ds-url': { type: 'string' },
+        'api-key': { type: 'string' },
         backend: { type: 'string' },
         cards: { type: 'string' },
         suite: { type: 'string' },
@@ -43,6 +47,8 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
   if (!['pcsc', 'embedded', 'both'].includes(backendArg)) throw new CertifyUsageError(`--backend must be pcsc, embedded or both, not "${backendArg}"`);
   const backends = backendArg === 'both' ? (['pcsc', 'embedded'] as const) : ([backendArg as 'pcsc' | 'embedded'] as const);
   if (v.target !== undefined && v.ca === undefined) throw new CertifyUsageError('--target needs --ca (the PEM of the CA that issued its certificate)');
+  if ((v['ds-url'] === undefined) !== (v['api-key'] === undefined)) throw new CertifyUsageError('--ds-url and --api-key go together');
+  const ds = v['ds-url'] !== undefined ? { ds: { url: v['ds-url'], apiKey: v['api-key']! } } : {};
   const cards: CardChoice[] = (v.cards ? v.cards.split(',').map((s) => s.trim()).filter(Boolean) : listCardProfiles().map((p) => p.id)).map((spec) => {
     const [profile, persona] = spec.split(':');
     if (!profile || !isCardProfileId(profile)) throw new CertifyUsageError(`unknown card type "${spec}"; known: ${listCardProfiles().map((p) => p.id).join(', ')}`);
@@ -51,7 +57,7 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
     return { profile, persona: persona ?? p.defaultPersona };
   });
   return {
-    ...(v.target !== undefined ? { target: { url: v.target, caCert: v.ca!, ...(v.origin ? { origin: v.origin } : {}), ...(v.state ? { state: v.state } : {}) } } : {}),
+    ...(v.target !== undefined ? { target: { url: v.target, caCert: v.ca!, ...(v.origin ? { origin: v.origin } : {}), ...(v.state ? { state: v.state } : {}), ...ds } } : {}),
     backends,
     cards,
     suites: v.suite ? v.suite.split(',').map((s) => s.trim()).filter(Boolean) : [],

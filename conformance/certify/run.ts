@@ -14,7 +14,8 @@ export interface CardChoice {
 
 export interface CertifyPlan {
   /** Certify this connector instead of the lab's (the lab is not started). */
-  readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string; readonly state?: string };
+  /** `ds` (the DS URL and one application's API key): the suites then call the target with that application's tokens. */
+  readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string; readonly state?: string; readonly ds?: { readonly url: string; readonly apiKey: string } };
   readonly backends: readonly ('pcsc' | 'embedded')[];
   readonly cards: readonly CardChoice[];
   /** Suite folders under conformance/ (empty: all). */
@@ -69,6 +70,7 @@ export async function certify(plan: CertifyPlan): Promise<{ matrix: Matrix; reco
     const env: Record<string, string> = { T1C_TARGET_URL: plan.target.url, T1C_TARGET_CA: plan.target.caCert };
     if (plan.target.origin) env['T1C_TARGET_ORIGIN'] = plan.target.origin;
     if (plan.target.state) env['T1C_TARGET_STATE'] = plan.target.state;
+    if (plan.target.ds) Object.assign(env, { T1C_TARGET_DS_URL: plan.target.ds.url, T1C_TARGET_API_KEY: plan.target.ds.apiKey });
     records.push(...(await runSuites(env, plan.suites, 'target', profiles, plan.quiet)));
   } else {
     for (const backend of plan.backends) {

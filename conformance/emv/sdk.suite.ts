@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSdkBrowser, type SdkBrowser } from '../support/browser.js';
-import { conformanceTarget, placedCards } from '../support/target.js';
+import { conformanceTarget, placedCards, targetJwt } from '../support/target.js';
 import { initializeSdk, sdkCall, type SdkResult } from '../sdk/sdk-page.js';
 import { expectedApplicationData, expectedApplications, expectedKeys, isEmvProfile, recoverChain, type ApiPaymentCertificate } from './expected.js';
 
@@ -24,7 +24,7 @@ describe.skipIf(cards.length === 0)(`official SDK in Chromium, emv module [${tar
 
   beforeAll(async () => {
     browser = await openSdkBrowser({ caCertPath: target.caCert, origin: target.allowedOrigin });
-    value(await initializeSdk(browser.page, CONNECTOR, port));
+    value(await initializeSdk(browser.page, CONNECTOR, port, await targetJwt(target)));
   });
   afterAll(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import { openSdkBrowser, type SdkBrowser } from '../support/browser.js';
 import { digestOf, expectFields, expectedAddress, expectedBiometric, expectedCertificates, expectedPhoto, beidExpectations, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
 import { hasCapability } from '../../fixtures/cards/index.js';
 import { itIfCapable } from '../support/capabilities.js';
-import { conformanceTarget, placedCards } from '../support/target.js';
+import { conformanceTarget, placedCards, targetJwt } from '../support/target.js';
 import { initializeSdk, sdkCall, type SdkResult } from './sdk-page.js';
 
 const target = conformanceTarget();
@@ -38,7 +38,7 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
     denied.page.on('requestfailed', (r) => failures.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
     denied.page.on('console', (m) => failures.push(m.text()));
     try {
-      const init = await initializeSdk(denied.page, CONNECTOR, port);
+      const init = await initializeSdk(denied.page, CONNECTOR, port, await targetJwt(target));
       expect(init.ok).toBe(false);
       expect(failures.join('\n')).toMatch(/Permission was denied for this request to access the `loopback` address space/);
       if (!init.ok) expect(String(init.error.code)).toBe('112999');
@@ -48,7 +48,7 @@ describe(`official SDK in Chromium [${target.backend}]`, () => {
   });
 
   it('initializes against the connector on t1c.t1t.io and lists the readers with their cards', async () => {
-    const init = value(await initializeSdk(browser.page, CONNECTOR, port));
+    const init = value(await initializeSdk(browser.page, CONNECTOR, port, await targetJwt(target)));
     expect(init.version).toMatch(/^3\.\d+\.\d+/);
     const readers = value(await sdkCall<Body<{ id: string; card?: { atr: string; modules: string[] } }[]>>(browser.page, 'core', null, 'readersCardAvailable'));
     for (const card of placedCards(target)) expect(readers.data.find((r) => r.id === card.reader.id)?.card?.atr).toBe(card.atr);

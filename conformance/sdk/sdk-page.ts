@@ -5,7 +5,8 @@ export type SdkResult<T> = { readonly ok: true; readonly value: T } | { readonly
 
 /**
  * Initialises the official SDK in the page against the connector, as a web application does:
- * `new T1CConfigOptions(url, port, proxyUrl, proxyPort, jwt, appDomain)` then `T1CClient.initialize`.
+ * `new T1CConfigOptions(url, port, proxyUrl, proxyPort, jwt, appDomain)` then `T1CClient.initialize`. `jwt` is the
+ * DS token the app's back end fetched (`targetJwt(target)`); without one the SDK sends no Authorization header.
  */
 export async function initializeSdk(page: Page, url: string, port: number, jwt?: string): Promise<SdkResult<{ version: string }>> {
   return page.evaluate(

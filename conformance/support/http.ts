@@ -15,6 +15,12 @@ export interface ApiRequest {
   readonly headers?: Record<string, string>;
   /** Sets `Origin`, as a browser page on that origin would. */
   readonly origin?: string;
+  /**
+   * The bearer token: by default the client's own (a DS token when the target has a DS); `null` sends no
+   * Authorization header; a string sends `Bearer <string>` (a bad or attack token). An `authorization` entry in
+   * `headers` wins over all of these.
+   */
+  readonly token?: string | null;
 }
 
 /**
@@ -27,15 +33,25 @@ export class ConnectorClient {
   constructor(
     readonly baseUrl: string,
     caCertPath: string,
-    private readonly defaults: { readonly headers?: Record<string, string>; readonly servername?: string } = {},
+    private readonly defaults: { readonly headers?: Record<string, string>; readonly servername?: string; readonly token?: () => Promise<string> } = {},
   ) {
     this.agent = new https.Agent({ ca: readFileSync(caCertPath), keepAlive: true, maxSockets: 16 });
   }
 
-  request<T = unknown>(path: string, req: ApiRequest = {}): Promise<ApiResponse<T>> {
+  /** The Authorization header a request gets (see ApiRequest.token). */
+  private async authorization(req: ApiRequest): Promise<string | null> {
+    if (Object.keys(req.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')) return null;
+    if (req.token === null) return null;
+    if (typeof req.token === 'string') return `Bearer ${req.token}`;
+    return this.defaults.token ? `Bearer ${await this.defaults.token()}` : null;
+  }
+
+  async request<T = unknown>(path: string, req: ApiRequest = {}): Promise<ApiResponse<T>> {
     const url = new URL(path, this.baseUrl);
     const payload = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
     const headers: Record<string, string> = { accept: 'application/json', ...this.defaults.headers, ...req.headers };
+    const authorization = await this.authorization(req);
+    if (authorization !== null) headers['authorization'] = authorization;
     if (req.origin) headers['origin'] = req.origin;
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import type { LabState, StateReader } from '../../simulators/lab/state.js';
+import { dsTokenSource, type DsEndpoint } from './ds.js';
 import { ConnectorClient } from './http.js';
 
 /**
@@ -17,6 +18,8 @@ export interface ConformanceTarget {
   readonly state: LabState | null;
   /** The lab's directory when the suites run against the lab (for inserting and removing cards), else null. */
   readonly labDir: string | null;
+  /** The DS the target's applications get tokens from (lab: `state.ds`; target: T1C_TARGET_DS_URL + T1C_TARGET_API_KEY). */
+  readonly ds: DsEndpoint | null;
 }
 
 declare module 'vitest' {
@@ -29,8 +32,30 @@ export function conformanceTarget(): ConformanceTarget {
   return inject('t1cTarget');
 }
 
+const tokenSources = new Map<string, () => Promise<string>>();
+
+/** The target application's DS token source (one per DS and API key, shared by a test file's clients), or null. */
+export function targetTokens(target: ConformanceTarget = conformanceTarget()): (() => Promise<string>) | null {
+  const ds = target.ds;
+  if (!ds) return null;
+  const key = `${ds.url} ${ds.apiKey}`;
+  let source = tokenSources.get(key);
+  if (!source) tokenSources.set(key, (source = dsTokenSource(ds)));
+  return source;
+}
+
+/** A current DS token of the target's application (what a web app hands the SDK), or undefined without a DS. */
+export async function targetJwt(target: ConformanceTarget = conformanceTarget()): Promise<string | undefined> {
+  return (await targetTokens(target)?.()) ?? undefined;
+}
+
+/**
+ * A client of the target connector. With a DS it sends the application's DS token on every request by default,
+ * as a web application does (requests that need none or a bad one say so with `token`).
+ */
 export function connectorClient(target: ConformanceTarget = conformanceTarget()): ConnectorClient {
-  return new ConnectorClient(target.url, target.caCert);
+  const token = targetTokens(target);
+  return new ConnectorClient(target.url, target.caCert, token ? { token } : {});
 }
 
 export interface PlacedCard {

@@ -30,23 +30,39 @@ export interface LabConnectorConfig {
   readonly readers: { readonly backend: Backend; readonly embedded: { readonly host: '127.0.0.1'; readonly ports: readonly number[] } };
   readonly cors: { readonly allowedOrigins: readonly string[] };
   /**
-   * `none`, explicitly, until the lab runs the Distribution Service simulator and gives the connector its
-   * JWT key set; the connector refuses `jwt` without a verifier.
+   * `jwt` against the lab's DS, requiring `aud` and the origins claim (the lab's DS mints both); `none` only
+   * without a DS (`labConnectorConfig` without one).
    */
-  readonly auth: { readonly mode: 'none' | 'jwt' };
+  readonly auth:
+    | { readonly mode: 'none' }
+    | { readonly mode: 'jwt'; readonly audience: string; readonly requireAudience: true; readonly requireOrigins: true };
+  /** The lab's DS: key set, CORS list (with the connector's credential); short refresh intervals for the suites. */
+  readonly ds?: { readonly url: string; readonly credentialFile: string; readonly jwksMinRefreshSeconds: number; readonly corsSyncMinSeconds: number };
   readonly log: { readonly level: 'info' | 'debug'; readonly file: string };
   readonly record?: { readonly dir: string };
 }
 
-/** The lab's connector configuration for a backend; embedded readers listen on `embeddedPorts` (loopback). */
-export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts: readonly number[]): LabConnectorConfig {
+/** The lab's DS as its connector is pointed at it. */
+export interface LabConnectorDs {
+  readonly url: string;
+  readonly credentialFile: string;
+  readonly audience: string;
+}
+
+/**
+ * The lab's connector configuration for a backend; embedded readers listen on `embeddedPorts` (loopback). With
+ * a DS the connector runs `auth.mode: jwt` and takes its CORS origins from the DS (none configured); without
+ * one, `auth.mode: none` explicitly and the lab's app origin configured.
+ */
+export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts: readonly number[], ds?: LabConnectorDs): LabConnectorConfig {
   return {
     hosts: ['127.0.0.1'],
     port: 0,
     dataDir: path.join(dir, 'data'),
     readers: { backend, embedded: { host: '127.0.0.1', ports: backend === 'embedded' ? embeddedPorts : [] } },
-    cors: { allowedOrigins: [LAB_APP_ORIGIN] },
-    auth: { mode: 'none' },
+    cors: { allowedOrigins: ds ? [] : [LAB_APP_ORIGIN] },
+    auth: ds ? { mode: 'jwt', audience: ds.audience, requireAudience: true, requireOrigins: true } : { mode: 'none' },
+    ...(ds ? { ds: { url: ds.url, credentialFile: ds.credentialFile, jwksMinRefreshSeconds: 1, corsSyncMinSeconds: 1 } } : {}),
     // debug: the connector's log carries its APDU trace (PIN data masked), which the canary-PIN suite checks.
     log: { level: 'debug', file: path.join(dir, 'connector.log') },
     // T1C_LAB_RECORD_DIR: the connector records every card's APDU exchange there (how recorded profiles are made).

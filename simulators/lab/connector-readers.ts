@@ -13,13 +13,16 @@ export interface ConnectorReader {
 export interface ConnectorEndpoint {
   readonly port: number;
   readonly caCert: string;
+  /** A DS token for the call, when the connector runs with `auth.mode: jwt`. */
+  readonly token?: () => string;
 }
 
 /** Lists the connector's readers over HTTPS, trusting only its CA (no Origin: a back-end caller). */
 export function listConnectorReaders(endpoint: ConnectorEndpoint): Promise<ConnectorReader[]> {
   const ca = readFileSync(endpoint.caCert);
   return new Promise((resolve, reject) => {
-    const request = https.get({ host: '127.0.0.1', port: endpoint.port, path: '/v3/readers', ca, timeout: 5000 }, (response) => {
+    const headers = endpoint.token ? { authorization: `Bearer ${endpoint.token()}` } : {};
+    const request = https.get({ host: '127.0.0.1', port: endpoint.port, path: '/v3/readers', ca, headers, timeout: 5000 }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));

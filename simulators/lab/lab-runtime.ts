@@ -4,9 +4,10 @@ import { prepareCard, type PreparedCard } from '../cards/registry.js';
 import { withLatency, type CardLatency } from '../cards/latency.js';
 import { ApduTrace } from './apdu-trace.js';
 import { CardSlots } from './card-slots.js';
-import { connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle } from './connector-process.js';
-import { waitForConnectorReaders, type ConnectorReader } from './connector-readers.js';
+import { LAB_APP_ORIGIN, connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle } from './connector-process.js';
+import { waitForConnectorReaders, type ConnectorEndpoint, type ConnectorReader } from './connector-readers.js';
 import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
+import { LAB_AUDIENCE, startLabDs, type LabDs } from './lab-ds.js';
 import { LabError } from './lab-error.js';
 import type { LabFiles } from './paths.js';
 import { startPcscHardware, type PcscHardware } from './pcsc-hardware.js';
@@ -51,6 +52,8 @@ export class LabRuntime {
   private readonly traces = new Map<number, ApduTrace>();
   private readonly warnings: string[] = [];
   private connector: ConnectorHandle | null = null;
+  /** The lab's Distribution Service: runs for the whole lab, with or without the connector. */
+  private ds: LabDs | null = null;
   /** Reader name → the connector's reader id. */
   private readonly readerIds = new Map<string, string>();
 
@@ -74,6 +77,8 @@ export class LabRuntime {
   static async start(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
     const runtime = spec.backend === 'pcsc' ? await LabRuntime.startPcsc(spec, files, log) : await LabRuntime.startEmbedded(spec, files, log);
     try {
+      runtime.ds = await startLabDs(files.dir, [LAB_APP_ORIGIN]);
+      log(`DS ready at ${runtime.ds.url}`);
       await runtime.startConnectorStep();
       for (const card of spec.cards) await runtime.insert(card);
       return runtime;
@@ -112,11 +117,12 @@ export class LabRuntime {
       this.warn('the connector is not built (dist/connector/main.js); the lab runs without it');
       return;
     }
-    const config = labConnectorConfig(this.files.connectorDir, this.spec.backend, this.readers.map((r) => r.port));
+    const ds = this.ds ? { url: this.ds.url, credentialFile: this.ds.credentialFile, audience: LAB_AUDIENCE } : undefined;
+    const config = labConnectorConfig(this.files.connectorDir, this.spec.backend, this.readers.map((r) => r.port), ds);
     this.connector = await startConnector(this.files.connectorDir, config, (how) => this.warn(how));
     this.log(`connector ready at ${this.connector.url} (pid ${this.connector.pid})`);
     const names = this.readers.map((r) => r.name);
-    const listed = await waitForConnectorReaders(this.connector, (readers) => names.every((name) => readers.some((r) => r.name === name)), `readers ${names.join(', ')}`);
+    const listed = await waitForConnectorReaders(this.endpoint(this.connector), (readers) => names.every((name) => readers.some((r) => r.name === name)), `readers ${names.join(', ')}`);
     for (const reader of listed) this.readerIds.set(reader.name, reader.id);
   }
 
@@ -124,7 +130,13 @@ export class LabRuntime {
   private async connectorSees(readerName: string, atr: string | null): Promise<void> {
     if (!this.connector) return;
     const matches = (r: ConnectorReader): boolean => r.name === readerName && (atr === null ? r.card === undefined : r.card?.atr === atr);
-    await waitForConnectorReaders(this.connector, (readers) => readers.some(matches), `${readerName} ${atr === null ? 'empty' : 'with ATR ' + atr}`);
+    await waitForConnectorReaders(this.endpoint(this.connector), (readers) => readers.some(matches), `${readerName} ${atr === null ? 'empty' : 'with ATR ' + atr}`);
+  }
+
+  /** How the lab itself calls its connector: with a fresh DS token when the lab has a DS. */
+  private endpoint(connector: ConnectorHandle): ConnectorEndpoint {
+    const ds = this.ds;
+    return { port: connector.port, caCert: connector.caCert, ...(ds ? { token: () => ds.token() } : {}) };
   }
 
   private warn(line: string): void {
@@ -191,8 +203,12 @@ export class LabRuntime {
         return { index: reader.index, name: reader.name, ...(id ? { id } : {}), port: reader.port, card };
       }),
       ...(connector
-        ? { connector: { url: connector.url, caCert: connector.caCert, port: connector.port }, cors: { allowedOrigins: [...connector.allowedOrigins] } }
+        ? {
+            connector: { url: connector.url, caCert: connector.caCert, port: connector.port },
+            cors: { allowedOrigins: [...new Set([...connector.allowedOrigins, ...(this.ds?.origins ?? [])])] },
+          }
         : {}),
+      ...(this.ds ? { ds: { url: this.ds.url, apiKey: this.ds.apiKey } } : {}),
       lab: {
         supervisorPid: process.pid,
         cardHost: this.cardHost,
@@ -207,6 +223,7 @@ export class LabRuntime {
   async stop(): Promise<void> {
     const steps: (() => Promise<void>)[] = [
       async () => this.connector?.stop(),
+      async () => this.ds?.stop(),
       () => this.slots.removeAll(),
       async () => this.hardware?.stop(),
       async () => {
@@ -223,6 +240,7 @@ export class LabRuntime {
       }
     }
     this.connector = null;
+    this.ds = null;
     this.occupants.clear();
     if (failures.length > 0) throw failures[0];
   }
