@@ -9,7 +9,7 @@ import { digestOf } from '../support/beid-expected.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
 
 /**
- * PIN-04: a PIN never reaches a log or a trace. With a distinctive right PIN and a distinctive wrong one, the suite
+ * PIN-01 (security checklist): a PIN never reaches a log or a trace. With a distinctive right PIN and a distinctive wrong one, the suite
  * drives VERIFY and a signature, then searches the connector's debug log, pcscd's APDU log and the simulator's APDU
  * trace for each PIN in ASCII, as a format-2 PIN block in hex, and in base64 — after checking that those logs do
  * hold the (redacted) VERIFY exchange, so it cannot pass on an empty log.
@@ -37,7 +37,7 @@ async function waitForContent(file: string, needle: RegExp, timeoutMs = 5_000): 
   }
 }
 
-describe(`PIN canary in logs and traces [${target.backend}]`, () => {
+describe(`PIN-01: PIN canary in logs and traces [${target.backend}]`, () => {
   it.skipIf(!target.labDir || !free || RIGHT.length < 6)('no PIN in the connector log, pcscd APDU log or simulator trace (skipped: needs the lab and a free reader)', async () => {
     const origin = { origin: target.allowedOrigin };
     await withFreshCard(target, { profile: 'beid-1.7', persona }, async (rid) => {
