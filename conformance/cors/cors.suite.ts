@@ -93,6 +93,12 @@ describe(`CORS allow-list [${target.backend}]`, () => {
     expect(allowed).toBeGreaterThan(idle);
   }, 60_000);
 
+  checkItem('CORS-03', 'the null origin (sandboxed iframe, file:, data: URL) is refused, for reads and for a text/plain POST', null, async () => {
+    expectRefusedOrigin(await api.get('/v3/readers', { origin: 'null' }), 'GET');
+    expectRefusedOrigin(await api.request('/v3/readers', { method: 'POST', origin: 'null', rawBody: '{}', headers: { 'content-type': 'text/plain' } }), 'text/plain POST');
+    expectRefusedOrigin(await api.request('/v3/readers', { method: 'OPTIONS', origin: 'null', token: null, headers: { 'access-control-request-method': 'GET' } }), 'preflight');
+  });
+
   checkItem('CORS-04', 'look-alike origins (suffix, prefix, scheme, port, case, dot, slash, punycode, unanchored regex, null) are refused', null, async () => {
     for (const [what, origin] of Object.entries(lookalikes())) {
       expect(origin, what).not.toBe(A);

@@ -62,7 +62,7 @@ describe(`JWT attacks [${target.backend}]`, () => {
     if (!noJwt) genuine = dissect(await fetchDsToken(target.ds!));
   });
 
-  checkItem('JWT-00', 'a genuine DS token works; no token, another scheme and "Bearer undefined" do not', noJwt, async () => {
+  checkItem('JWT', 'a genuine DS token works; no token, another scheme and "Bearer undefined" do not', noJwt, async () => {
     expect((await probe(genuine.token)).status).toBe(200);
     for (const res of [await api.get(PROBE, { token: null, origin: A }), await api.get(PROBE, { origin: A, headers: { authorization: `Basic ${genuine.token}` } }), await probe('undefined')]) {
       expectAuthRefused(res, 'no usable token');
@@ -178,7 +178,7 @@ describe(`JWT attacks [${target.backend}]`, () => {
     expect([...bodies].length, `distinct 401 bodies: ${[...bodies].join(' | ')}`).toBe(1);
   });
 
-  checkItem('JWT-00', 'no attack reaches a card (simulator APDU trace: attacks = nothing, a genuine call = APDUs)', noJwt ?? witnessUnavailable(target), async () => {
+  checkItem('JWT-01…10', 'no attack reaches a card (simulator APDU trace: attacks = nothing, a genuine call = APDUs)', noJwt ?? witnessUnavailable(target), async () => {
     const idle = await apdusDuring(target, async () => undefined);
     const attacked = await apdusDuring(target, async (rid) => {
       for (const token of attacks) expect([401, 413, 431]).toContain((await probe(token, A, `${beidBase(rid)}/biometric`)).status);
