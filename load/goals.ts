@@ -74,7 +74,14 @@ function growthGoal(m: BackendMeasurement): GoalCheck {
   const met = growth >= GOALS.twoCardGrowth;
   const one = series?.http['1'];
   const two = series?.http['2'];
-  const where = one && two ? `1 card: ${stageLine(one)}. 2 cards: ${stageLine(two)}.` : null;
+  const c1 = series?.ceiling['1']?.throughput;
+  const c2 = series?.ceiling['2']?.throughput;
+  const ceilingGrowth = c1 && c2 ? c2 / c1 : null;
+  const below =
+    ceilingGrowth !== null && ceilingGrowth < GOALS.twoCardGrowth
+      ? ` The direct-APDU ceiling with the same two cards grows only ${ceilingGrowth.toFixed(2)}×: the limit sits below HTTP, in the reader backend or the reader stack, and the card stage per request grows with the number of cards (card sessions wait on each other).${m.backend === 'pcsc' ? ' On pcsc, pcsc-lite serializes the calls made on one SCARDCONTEXT, and the pcsc backend reaches every reader through one context (PcscBackend.attach / sharedHandle in connector/readers/pcsc/backend.ts): one context per reader would let two cards sign at once.' : ''}`
+      : '';
+  const where = one && two ? `1 card: ${stageLine(one)}. 2 cards: ${stageLine(two)}.${below}` : null;
   return { backend: m.backend, goal, value: growth, target, met, where: met ? null : where };
 }
 
