@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp, clientErrorHandler, httpsOptions, type ConnectorApp } from './api/app.js';
 import type { Authenticator } from './api/plugins/auth.js';
 import { createConnectorAuth } from './auth/index.js';
+import { watchAllowListFile, type AllowListWatch } from './auth/allow-list-file.js';
 import { ConfigError, loadConfig, usage, type ConnectorConfig } from './config/index.js';
 import { DeviceKey } from './crypto/index.js';
 import type { FastifyBaseLogger } from 'fastify';
@@ -145,11 +146,23 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
   });
   apduLog.attach(app.log);
   log = app.log;
+  const allowListFile = config.cors.allowListFile;
+  const allowList: AllowListWatch | null = allowListFile
+    ? watchAllowListFile(
+        allowListFile,
+        (origins) => {
+          auth.origins.setFileOrigins(origins);
+          log?.info({ origins: origins.length }, 'allow-list file applied');
+        },
+        (message) => log?.warn(message),
+      )
+    : null;
   const extra: Server[] = [];
   const [first = '127.0.0.1', ...others] = config.hosts;
   try {
     await readers.start();
     await pkcs11.start();
+    await allowList?.ready;
     await auth.origins.sync(); // the DS's origins before the first request (a failure keeps the configured ones)
     await app.listen({ host: first, port: config.port });
     const port = (app.server.address() as AddressInfo).port;
@@ -160,6 +173,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
       await listenExtra(server, host, port);
     }
   } catch (e) {
+    allowList?.close();
     await Promise.all(extra.map(closeServer));
     await app.close();
     await pkcs11.stop();
@@ -177,6 +191,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
     caCert: tls.caCert,
     app,
     async close() {
+      allowList?.close();
       await Promise.all([app.close(), ...extra.map(closeServer)]);
       await pkcs11.stop();
       await readers.stop();

@@ -1,7 +1,6 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { ConfigError, type ConnectorConfig } from '../config/index.js';
+import { RotatingLogFile } from './log-file.js';
 
 /**
  * Log fields that may carry secrets; pino replaces them wherever they appear at these paths. Request bodies
@@ -25,20 +24,24 @@ export const REDACTED_PATHS = [
   '*.authorization',
 ] as const;
 
-/** Creates the log file (and its directory) now, so a bad path stops the start instead of crashing later. */
-function prepareLogFile(file: string): void {
+/** Log rotation defaults (docs/connector-config.md). */
+export const LOG_ROTATION_DEFAULTS = { maxBytes: 10_485_760, keep: 5 } as const;
+
+/** Opens the log file (and its directory) now, so a bad path stops the start instead of crashing later. */
+function openLogFile(log: ConnectorConfig['log'] & { file: string }): RotatingLogFile {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    closeSync(openSync(file, 'a', 0o600));
+    return new RotatingLogFile(log.file, { maxBytes: log.maxBytes ?? LOG_ROTATION_DEFAULTS.maxBytes, keep: log.keep ?? LOG_ROTATION_DEFAULTS.keep });
   } catch (e) {
-    throw new ConfigError(`log.file: cannot write ${file}: ${(e as Error).message}`);
+    throw new ConfigError(`log.file: cannot write ${log.file}: ${(e as Error).message}`);
   }
 }
 
-/** fastify `logger` options: JSON lines appended to the configured file, else to the given stream (stderr). */
+/**
+ * fastify `logger` options: JSON lines appended to the configured file (rotated by size, owner-only), else to the
+ * given stream (stderr).
+ */
 export function loggerOptions(log: ConnectorConfig['log'], stream: NodeJS.WritableStream): NonNullable<FastifyServerOptions['logger']> {
   const base = { level: log.level, redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' } };
   if (log.file === undefined) return { ...base, stream };
-  prepareLogFile(log.file);
-  return { ...base, file: log.file };
+  return { ...base, stream: openLogFile({ ...log, file: log.file }) };
 }

@@ -40,6 +40,7 @@ export interface AllowListOptions {
  */
 export class SyncedOriginList {
   private fromDs: readonly string[] = [];
+  private fromFile: readonly string[] = [];
   private all: ReadonlySet<string>;
   private lastAttempt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
@@ -57,7 +58,17 @@ export class SyncedOriginList {
     return this.all.has(origin);
   }
 
-  /** Configured origins first, then the DS's (as /info reports them). */
+  /** Replaces the origins of the user's allow-list file (cors.allowListFile), effective for the next request. */
+  setFileOrigins(origins: readonly string[]): void {
+    this.fromFile = [...origins];
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.all = new Set([...this.configured, ...this.fromFile, ...this.fromDs]);
+  }
+
+  /** Configured origins first, then the allow-list file's, then the DS's (as /info reports them). */
   list(): readonly string[] {
     return [...this.all];
   }
@@ -77,7 +88,7 @@ export class SyncedOriginList {
       .then(
         (origins) => {
           this.fromDs = origins;
-          this.all = new Set([...this.configured, ...this.fromDs]);
+          this.rebuild();
         },
         (e: unknown) => this.options.onWarning?.(`CORS sync with the DS failed, keeping ${this.all.size} origin(s): ${(e as Error).message}`),
       )

@@ -66,6 +66,7 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         allowedOrigins: { description: 'exact origins scheme://host[:port]; empty denies every browser origin', type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, default: [] },
+        allowListFile: { description: "the user's allow-list file ({allowedOrigins:[…]}), watched and re-read live", ...path },
       },
     },
     allowedHosts: {
@@ -139,6 +140,8 @@ export const CONFIG_SCHEMA = {
       properties: {
         level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
         file: path,
+        maxBytes: { description: 'rotate log.file before it grows past this many bytes (default 10 MiB)', type: 'integer', minimum: 4096 },
+        keep: { description: 'rotated files kept, connector.log.1 … .N (default 5)', type: 'integer', minimum: 1, maximum: 100 },
       },
     },
   },

@@ -29,6 +29,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: ['bounds', 'operationDeadlineMs'], env: 'T1C_OPERATION_DEADLINE_MS', flag: 'operation-deadline-ms', kind: 'int', help: 'longest one API operation may hold a card' },
   { path: ['bounds', 'queueLimit'], env: 'T1C_QUEUE_LIMIT', flag: 'queue-limit', kind: 'int', help: 'operations waiting per reader before 503' },
   { path: ['cors', 'allowedOrigins'], env: 'T1C_CORS_ALLOWED_ORIGINS', flag: 'allowed-origin', kind: 'list', help: 'browser origin allowed to call (exact scheme://host[:port])' },
+  { path: ['cors', 'allowListFile'], env: 'T1C_CORS_ALLOW_LIST_FILE', flag: 'allow-list-file', kind: 'path', help: "the user's allow-list file (JSON), re-read live when it changes" },
   { path: ['allowedHosts'], env: 'T1C_ALLOWED_HOSTS', flag: 'allowed-host', kind: 'list', help: 'extra Host-header name' },
   { path: ['auth', 'mode'], env: 'T1C_AUTH_MODE', flag: 'auth', kind: 'string', help: "jwt (default) or none" },
   { path: ['auth', 'algorithms'], env: 'T1C_AUTH_ALGORITHMS', flag: 'auth-algorithm', kind: 'list', help: 'pinned JWS algorithm of DS tokens (default RS256)' },
@@ -51,6 +52,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: ['record', 'dir'], env: 'T1C_RECORD_DIR', flag: 'record-dir', kind: 'path', help: 'record card APDU exchanges (PIN data masked) as transcripts here' },
   { path: ['log', 'level'], env: 'T1C_LOG_LEVEL', flag: 'log-level', kind: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { path: ['log', 'file'], env: 'T1C_LOG_FILE', flag: 'log-file', kind: 'path', help: 'log to this file instead of stderr' },
+  { path: ['log', 'maxBytes'], env: 'T1C_LOG_MAX_BYTES', flag: 'log-max-bytes', kind: 'int', help: 'rotate log.file when it would grow past this size (default 10485760)' },
+  { path: ['log', 'keep'], env: 'T1C_LOG_KEEP', flag: 'log-keep', kind: 'int', help: 'rotated log files kept (default 5)' },
 ];
 
 /** The `--help` text for `t1c-lab connector`. */
