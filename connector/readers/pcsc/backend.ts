@@ -23,8 +23,8 @@ const MAX_RECV = 65_538;
 const REMOVAL_GRACE_MS = 600;
 
 /**
- * Readers from pcscd through libpcsclite. Between sessions the connector keeps a SHARED handle per card, so
- * other applications (OpenSC, browsers) can use the card; a session takes it EXCLUSIVE for its APDU sequence.
+ * Readers from pcscd through libpcsclite. A session connects to the card EXCLUSIVE for its APDU sequence and
+ * disconnects after it, so between sessions other applications (OpenSC, browsers) can use the card.
  * When pcscd goes away the readers disappear and the backend reconnects by itself.
  */
 export class PcscBackend extends BaseBackend {
@@ -151,15 +151,19 @@ export class PcscBackend extends BaseBackend {
     }
   }
 
-  private async sharedHandle(name: string): Promise<PcscCard> {
+  /** A handle on the card taken EXCLUSIVE for one session: a fresh connection, or (a retry) the one still open. */
+  private async exclusiveHandle(name: string): Promise<PcscCard> {
     const b = this.binding;
     const context = this.context;
     if (!b || !context) throw new ConnectorError('ERR_READER_UNAVAILABLE');
     const existing = this.handles.get(name);
-    if (existing?.connected) return existing;
+    if (existing?.connected) {
+      await existing.reconnect(b.SCARD_SHARE_EXCLUSIVE, existing.protocol, b.SCARD_LEAVE_CARD);
+      return existing;
+    }
     const reader = context.listReaders().find((r) => r.name === name);
     if (!reader) throw new ConnectorError('ERR_READER_NOT_FOUND');
-    const card = await reader.connect(b.SCARD_SHARE_SHARED, b.SCARD_PROTOCOL_T0 | b.SCARD_PROTOCOL_T1);
+    const card = await reader.connect(b.SCARD_SHARE_EXCLUSIVE, b.SCARD_PROTOCOL_T0 | b.SCARD_PROTOCOL_T1);
     this.handles.set(name, card);
     return card;
   }
@@ -170,9 +174,7 @@ export class PcscBackend extends BaseBackend {
     const started = Date.now();
     for (;;) {
       try {
-        const card = await this.sharedHandle(name);
-        await card.reconnect(b.SCARD_SHARE_EXCLUSIVE, card.protocol, b.SCARD_LEAVE_CARD);
-        return this.session(name, card, b);
+        return this.session(name, await this.exclusiveHandle(name), b);
       } catch (e) {
         if (isCardReset(e)) {
           this.dropHandle(name); // someone reset it: open a fresh handle
@@ -201,12 +203,16 @@ export class PcscBackend extends BaseBackend {
           ),
         reset: () => card.reconnect(b.SCARD_SHARE_EXCLUSIVE, card.protocol, b.SCARD_RESET_CARD).then(() => undefined, (e: unknown) => Promise.reject(this.translate(name, e))),
       },
+      // The handle is disconnected after every session: pcsc-lite keeps the exclusive lock of a handle reconnected
+      // from EXCLUSIVE to SHARED, and other applications (OpenSC, browsers) would then wait on the card forever.
+      // A reset goes through SCardReconnect (asynchronous); SCardDisconnect itself is synchronous, so it only leaves.
       close: async (disposition) => {
         try {
-          await card.reconnect(b.SCARD_SHARE_SHARED, card.protocol, disposition === 'reset' ? b.SCARD_RESET_CARD : b.SCARD_LEAVE_CARD);
+          if (disposition === 'reset') await card.reconnect(b.SCARD_SHARE_EXCLUSIVE, card.protocol, b.SCARD_RESET_CARD);
         } catch {
-          this.dropHandle(name);
+          // the card went away: nothing to reset
         }
+        this.dropHandle(name);
       },
     };
   }
