@@ -47,14 +47,16 @@ function ulong(value: Buffer | null): number | null {
   return value.length >= 8 ? Number(value.readBigUInt64LE(0)) : value.readUIntLE(0, Math.min(value.length, 6));
 }
 
-/** The private key with this CKA_ID that may sign; needs a logged-in session (private objects). */
-export function findPrivateKey(native: Pkcs11Native, session: Handle, id: Buffer): PrivateKeyRef | null {
-  const [handle] = findObjects(native, session, [{ type: CKA.CLASS, value: CKO.PRIVATE_KEY }, { type: CKA.ID, value: id }, { type: CKA.SIGN, value: true }], 1);
-  if (handle === undefined) return null;
+/** The handle of the private key with this CKA_ID that may sign; needs a logged-in session (private objects). */
+export function findPrivateKeyHandle(native: Pkcs11Native, session: Handle, id: Buffer): Handle | null {
+  return findObjects(native, session, [{ type: CKA.CLASS, value: CKO.PRIVATE_KEY }, { type: CKA.ID, value: id }, { type: CKA.SIGN, value: true }], 1)[0] ?? null;
+}
+
+/** What does not change about a private key while its token is present: its type and CKA_ALWAYS_AUTHENTICATE. */
+export function privateKeyTraits(native: Pkcs11Native, session: Handle, handle: Handle): Omit<PrivateKeyRef, 'handle'> {
   const keyType = ulong(attribute(native, session, handle, CKA.KEY_TYPE));
   const always = attribute(native, session, handle, CKA.ALWAYS_AUTHENTICATE);
   return {
-    handle,
     keyType: keyType === CKK.RSA ? 'rsa' : keyType === CKK.EC ? 'ec' : null,
     alwaysAuthenticate: always !== null && always.length > 0 && always[0] !== 0,
   };

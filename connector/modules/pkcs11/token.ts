@@ -9,7 +9,7 @@ import { CKF_SESSION, CKR, MECHANISM_FLAGS } from './ck.js';
 import { fromPkcs11, isTokenGone } from './errors.js';
 import type { Pkcs11Library, PresentToken } from './library.js';
 import { signRecipe, supportedAlgorithms, type KeyType, type Padding, type SignInput } from './mechanisms.js';
-import { findPrivateKey, readCertificates, type PrivateKeyRef } from './objects.js';
+import { findPrivateKeyHandle, privateKeyTraits, readCertificates, type PrivateKeyRef } from './objects.js';
 import { login, logout, signWithKey } from './signing.js';
 import { verifyOnToken } from './verifying.js';
 import { pkcs11TokenInfo, type MechanismEntry, type Pkcs11TokenInfo } from './token-info.js';
@@ -57,7 +57,7 @@ export class Pkcs11Token {
   private certificateCache: TokenCertificate[] | null = null;
   private mechanismCache: MechanismEntry[] | null = null;
   private readonly purposeMechanisms = new Map<number, Set<number>>();
-  private readonly keys = new Map<string, PrivateKeyRef>();
+  private readonly keyTraits = new Map<string, Omit<PrivateKeyRef, 'handle'>>();
   private readonly queue: SessionQueue;
 
   constructor(
@@ -151,13 +151,19 @@ export class Pkcs11Token {
     return certificate.id;
   }
 
+  /**
+   * The signing key, found again in every login: a library may invalidate private object handles at logout
+   * (SoftHSM does), and each operation logs out. Its traits are read once.
+   */
   private privateKey(session: Handle, id: string): PrivateKeyRef {
-    const known = this.keys.get(id);
-    if (known) return known;
-    const found = findPrivateKey(this.library.native, session, Buffer.from(id, 'hex'));
-    if (!found) throw new ConnectorError('ERR_TOKEN_KEY_NOT_FOUND', { details: { id } });
-    this.keys.set(id, found);
-    return found;
+    const handle = findPrivateKeyHandle(this.library.native, session, Buffer.from(id, 'hex'));
+    if (!handle) throw new ConnectorError('ERR_TOKEN_KEY_NOT_FOUND', { details: { id } });
+    let traits = this.keyTraits.get(id);
+    if (!traits) {
+      traits = privateKeyTraits(this.library.native, session, handle);
+      this.keyTraits.set(id, traits);
+    }
+    return { handle, ...traits };
   }
 
   private certificatesOn(session: Handle): TokenCertificate[] {
@@ -214,7 +220,7 @@ export class Pkcs11Token {
   }
 
   private forgetObjects(): void {
-    this.keys.clear();
+    this.keyTraits.clear();
     this.certificateCache = null;
   }
 }
