@@ -15,6 +15,7 @@ export type LabCommand =
       readonly connector: boolean;
       readonly replace: boolean;
       readonly apduLog: boolean;
+      readonly tokens: boolean;
       readonly json: boolean;
     }
   | { readonly sub: 'status'; readonly json: boolean }
@@ -26,15 +27,16 @@ type Sub = Exclude<LabCommand['sub'], 'help'>;
 
 const HELP: Readonly<Record<Sub, string>> = {
   up: `Usage: t1c-lab lab up [--backend pcsc|embedded] [--card PROFILE[:PERSONA]]... [--readers N]
-                      [--no-connector] [--no-apdu-log] [--replace] [--json]
+                      [--no-connector] [--no-apdu-log] [--no-tokens] [--replace] [--json]
 
 Starts a detached lab supervisor (pcscd + vpcd readers, or the connector's embedded reader; the card
-simulators; the connector) and returns once every card is seen by its reader. State: .lab/state.json.
+simulators; SoftHSM tokens; the connector) and returns once every card is seen by its reader. State: .lab/state.json.
   --backend       pcsc (default when pcscd and vsmartcard-vpcd are installed) or embedded
   --card          a card per reader, in order, e.g. iso-echo or beid-1.8:be-fr-adult (repeatable)
   --readers       number of readers (default 2, or one per card; pcsc rounds up to even, at most 16)
   --no-connector  do not start the connector
   --no-apdu-log   do not run pcscd with APDU logging (.lab/pcscd.log may otherwise hold VERIFY APDUs)
+  --no-tokens     do not provision the SoftHSM PKCS#11 tokens (RSA-2048, EC P-256, EC P-384)
   --replace       stop a running lab first instead of refusing
   --json          print the lab state as JSON`,
   status: `Usage: t1c-lab lab status [--json]
@@ -68,6 +70,7 @@ const OPTIONS = {
     readers: { type: 'string' },
     'no-connector': { type: 'boolean' },
     'no-apdu-log': { type: 'boolean' },
+    'no-tokens': { type: 'boolean' },
     replace: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -105,6 +108,7 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
         readers: values['readers'] === undefined ? null : integerOf(values['readers'], '--readers', 1, hint),
         connector: values['no-connector'] !== true,
         apduLog: values['no-apdu-log'] !== true,
+        tokens: values['no-tokens'] !== true,
         replace: values['replace'] === true,
         json,
       };

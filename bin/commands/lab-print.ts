@@ -11,7 +11,9 @@ export function formatState(state: LabState): string {
     const what = card ? `${card.profile}${card.persona ? ':' + card.persona : ''}  ATR ${card.atr}${card.pin ? `  PIN ${card.pin}` : ''}` : '(empty)';
     lines.push(`  reader ${reader.index}  ${reader.name.padEnd(width)}  ${reader.port ? `port ${reader.port}  ` : ''}${what}`);
   }
+  for (const token of state.tokens ?? []) lines.push(`  token      ${token.label}  PIN ${token.pin}${token.id ? `  reader id ${token.id}` : ''}  (${token.module})`);
   lines.push(state.connector ? `  connector  ${state.connector.url}  CA ${state.connector.caCert}` : '  connector  not running');
+  if (state.ds) lines.push(`  DS         ${state.ds.url}  API key ${state.ds.apiKey}`);
   if (lab?.pcscdLog) lines.push(`  pcscd log  ${lab.pcscdLog} (APDU trace: may hold VERIFY APDUs)`);
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ export async function run(args: string[]): Promise<number> {
         connector: command.connector,
         replace: command.replace,
         apduLog: command.apduLog,
+        tokens: command.tokens,
         // A user's lab, unless a test drives the CLI (T1C_LAB_TEST=1): then other test files queue behind it.
         interactive: process.env['T1C_LAB_TEST'] !== '1',
         onNote: (line) => console.error(`t1c-lab: ${line}`),

@@ -38,6 +38,8 @@ export interface LabConnectorConfig {
     | { readonly mode: 'jwt'; readonly audience: string; readonly requireAudience: true; readonly requireOrigins: true };
   /** The lab's DS: key set, CORS list (with the connector's credential); short refresh intervals for the suites. */
   readonly ds?: { readonly url: string; readonly credentialFile: string; readonly jwksMinRefreshSeconds: number; readonly corsSyncMinSeconds: number };
+  /** The lab's SoftHSM library, whose tokens the connector lists next to the card readers. */
+  readonly pkcs11?: { readonly library: string };
   readonly log: { readonly level: 'info' | 'debug'; readonly file: string };
   readonly record?: { readonly dir: string };
 }
@@ -54,7 +56,7 @@ export interface LabConnectorDs {
  * a DS the connector runs `auth.mode: jwt` and takes its CORS origins from the DS (none configured); without
  * one, `auth.mode: none` explicitly and the lab's app origin configured.
  */
-export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts: readonly number[], ds?: LabConnectorDs): LabConnectorConfig {
+export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts: readonly number[], ds?: LabConnectorDs, pkcs11Library?: string): LabConnectorConfig {
   return {
     hosts: ['127.0.0.1'],
     port: 0,
@@ -63,6 +65,7 @@ export function labConnectorConfig(dir: string, backend: Backend, embeddedPorts:
     cors: { allowedOrigins: ds ? [] : [LAB_APP_ORIGIN] },
     auth: ds ? { mode: 'jwt', audience: ds.audience, requireAudience: true, requireOrigins: true } : { mode: 'none' },
     ...(ds ? { ds: { url: ds.url, credentialFile: ds.credentialFile, jwksMinRefreshSeconds: 1, corsSyncMinSeconds: 1 } } : {}),
+    ...(pkcs11Library ? { pkcs11: { library: pkcs11Library } } : {}),
     // debug: the connector's log carries its APDU trace (PIN data masked), which the canary-PIN suite checks.
     log: { level: 'debug', file: path.join(dir, 'connector.log') },
     // T1C_LAB_RECORD_DIR: the connector records every card's APDU exchange there (how recorded profiles are made).
@@ -93,6 +96,7 @@ export async function startConnector(
   config: LabConnectorConfig,
   onUnexpectedExit: (how: string) => void = () => undefined,
   readyTimeoutMs = 30_000,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ConnectorHandle> {
   if (!connectorBuilt()) {
     throw new LabError('ERR_LAB_CONNECTOR_MISSING', `${config.readers.backend === 'embedded' ? 'embedded backend needs the connector' : 'the connector is not built'}: ${distEntry(CONNECTOR_ENTRY)} is missing (run npm run build, or use --no-connector)`);
@@ -104,7 +108,7 @@ export async function startConnector(
   const log = openSync(config.log.file, 'a', 0o600); // crashes before the logger is up land here too
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [distEntry(CONNECTOR_ENTRY), '--config', configFile], { stdio: ['ignore', 'pipe', log] });
+    child = spawn(process.execPath, [distEntry(CONNECTOR_ENTRY), '--config', configFile], { stdio: ['ignore', 'pipe', log], env: { ...process.env, ...env } });
   } finally {
     closeSync(log);
   }

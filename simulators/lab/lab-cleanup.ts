@@ -28,6 +28,7 @@ export async function cleanStaleLab(files: LabFiles, log: (line: string) => void
   }
   if (await stopStaleConnector(files.connectorDir)) cleaned.push('connector process');
   if (removeIfPresent(files.pcscdConfDir)) cleaned.push('pcscd reader config');
+  if (removeIfPresent(files.hsmDir)) cleaned.push('SoftHSM token directory');
   removeIfPresent(vpcdDriverDir(files.pcscdConfDir));
 
   // pcscd and the route are machine-wide: only with the lock (a test lab elsewhere may be using them).

@@ -35,6 +35,8 @@ export interface UpOptions {
   /** Replace a live lab instead of refusing. */
   readonly replace?: boolean;
   readonly apduLog?: boolean;
+  /** Provision the SoftHSM tokens (default true; false is `--no-tokens`). */
+  readonly tokens?: boolean;
   /** Lab directory (default `.lab/` or T1C_LAB_DIR). */
   readonly dir?: string;
   /**
@@ -70,6 +72,7 @@ export async function labUp(options: UpOptions = {}): Promise<LabState> {
     readers: options.readers ?? Math.max(2, cards.length),
     connector: options.connector ?? true,
     apduLog: options.apduLog ?? true,
+    tokens: options.tokens ?? true,
     interactive: options.interactive ?? false,
   };
   if (spec.readers < cards.length) throw new LabError('ERR_LAB_READER_INVALID', `${cards.length} cards need at least ${cards.length} readers, not ${spec.readers}`);

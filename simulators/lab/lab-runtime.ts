@@ -9,6 +9,8 @@ import { waitForConnectorReaders, type ConnectorEndpoint, type ConnectorReader }
 import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
 import { LAB_AUDIENCE, startLabDs, type LabDs } from './lab-ds.js';
 import { LabError } from './lab-error.js';
+import { LabTokens } from './lab-tokens.js';
+import { writeLabOpenScConf } from './opensc-conf.js';
 import type { LabFiles } from './paths.js';
 import { startPcscHardware, type PcscHardware } from './pcsc-hardware.js';
 import { acquirePcscdLock, type PcscdLock } from './pcscd-lock.js';
@@ -33,6 +35,8 @@ export interface LabSpec {
   readonly apduLog: boolean;
   /** A user's lab (`t1c-lab lab up`): test labs refuse to wait for it. Otherwise a batch lab they queue behind. */
   readonly interactive: boolean;
+  /** Provision the SoftHSM tokens and give them to the connector (default true; false with `--no-tokens`). */
+  readonly tokens?: boolean;
 }
 
 interface Reader {
@@ -54,8 +58,12 @@ export class LabRuntime {
   private connector: ConnectorHandle | null = null;
   /** The lab's Distribution Service: runs for the whole lab, with or without the connector. */
   private ds: LabDs | null = null;
+  /** The lab's SoftHSM tokens (null with `--no-tokens` or without SoftHSM). */
+  private tokens: LabTokens | null = null;
   /** Reader name → the connector's reader id. */
   private readonly readerIds = new Map<string, string>();
+  /** The connector's reader list when it first showed every reader and token (token ids for the state). */
+  private listed: readonly ConnectorReader[] = [];
 
   private constructor(
     private readonly spec: LabSpec,
@@ -79,6 +87,10 @@ export class LabRuntime {
     try {
       runtime.ds = await startLabDs(files.dir, [LAB_APP_ORIGIN]);
       log(`DS ready at ${runtime.ds.url}`);
+      if (spec.tokens !== false) {
+        runtime.tokens = await LabTokens.provision(files.hsmDir, process.env['T1C_LAB_STRICT'] === '1', (line) => runtime.warn(line));
+        if (runtime.tokens) log(`SoftHSM tokens provisioned in ${files.hsmDir}`);
+      }
       await runtime.startConnectorStep();
       for (const card of spec.cards) await runtime.insert(card);
       return runtime;
@@ -118,12 +130,17 @@ export class LabRuntime {
       return;
     }
     const ds = this.ds ? { url: this.ds.url, credentialFile: this.ds.credentialFile, audience: LAB_AUDIENCE } : undefined;
-    const config = labConnectorConfig(this.files.connectorDir, this.spec.backend, this.readers.map((r) => r.port), ds);
-    this.connector = await startConnector(this.files.connectorDir, config, (how) => this.warn(how));
+    const tokens = this.tokens;
+    const config = labConnectorConfig(this.files.connectorDir, this.spec.backend, this.readers.map((r) => r.port), ds, tokens?.library.module);
+    // OPENSC_CONF: the lab's OpenSC settings, for when a PKCS#11 library of OpenSC is configured through the API.
+    const env = { ...tokens?.library.env, OPENSC_CONF: writeLabOpenScConf(this.files.dir) };
+    this.connector = await startConnector(this.files.connectorDir, config, (how) => this.warn(how), undefined, env);
     this.log(`connector ready at ${this.connector.url} (pid ${this.connector.pid})`);
     const names = this.readers.map((r) => r.name);
-    const listed = await waitForConnectorReaders(this.endpoint(this.connector), (readers) => names.every((name) => readers.some((r) => r.name === name)), `readers ${names.join(', ')}`);
-    for (const reader of listed) this.readerIds.set(reader.name, reader.id);
+    const what = `readers ${names.join(', ')}${tokens ? ' and the SoftHSM tokens' : ''}`;
+    const everything = (readers: readonly ConnectorReader[]): boolean => names.every((name) => readers.some((r) => r.name === name)) && (tokens?.listedIn(readers) ?? true);
+    this.listed = await waitForConnectorReaders(this.endpoint(this.connector), everything, what);
+    for (const reader of this.listed) this.readerIds.set(reader.name, reader.id);
   }
 
   /** With a connector, waits until it shows `readerName` with this card (ATR) or empty (null). */
@@ -209,6 +226,7 @@ export class LabRuntime {
           }
         : {}),
       ...(this.ds ? { ds: { url: this.ds.url, apiKey: this.ds.apiKey } } : {}),
+      ...(this.tokens ? { tokens: this.tokens.state(this.listed) } : {}),
       lab: {
         supervisorPid: process.pid,
         cardHost: this.cardHost,
@@ -224,6 +242,7 @@ export class LabRuntime {
     const steps: (() => Promise<void>)[] = [
       async () => this.connector?.stop(),
       async () => this.ds?.stop(),
+      async () => this.tokens?.remove(),
       () => this.slots.removeAll(),
       async () => this.hardware?.stop(),
       async () => {
@@ -241,6 +260,7 @@ export class LabRuntime {
     }
     this.connector = null;
     this.ds = null;
+    this.tokens = null;
     this.occupants.clear();
     if (failures.length > 0) throw failures[0];
   }

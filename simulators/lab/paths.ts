@@ -21,6 +21,8 @@ export interface LabFiles {
   /** Reader config for pcscd (`-c`); the name carries the `t1c-lab` marker used to spot stale pcscd. */
   readonly pcscdConfDir: string;
   readonly connectorDir: string;
+  /** The lab's SoftHSM: its config and token directory, fresh per lab run. */
+  readonly hsmDir: string;
   apduTrace(readerIndex: number): string;
 }
 
@@ -34,6 +36,7 @@ export function labFiles(dir: string = labDir()): LabFiles {
     pcscdLog: path.join(dir, 'pcscd.log'),
     pcscdConfDir: path.join(dir, 't1c-lab-reader.conf.d'),
     connectorDir: path.join(dir, 'connector'),
+    hsmDir: path.join(dir, 'softhsm'),
     apduTrace: (readerIndex) => path.join(dir, `apdu-${readerIndex}.log`),
   };
 }

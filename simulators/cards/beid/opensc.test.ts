@@ -8,6 +8,7 @@ import { SW, decodeResponse, encodePinBlock, fromHex, toHex } from '../../../con
 import { caCertificates, personaKeys } from '../../../fixtures/pki/index.js';
 import { loadBeidPersona } from '../../../fixtures/personas/index.js';
 import { loadSmartcard, waitForCardState } from '../../lab/pcsc-watch.js';
+import { writeLabOpenScConf } from '../../lab/opensc-conf.js';
 import { openPcscTestLab, type TestLab } from '../../lab/test-lab.js';
 import type { VirtualCard } from '../card.js';
 import { createBeidCard, type BeidCard } from './card.js';
@@ -76,9 +77,7 @@ async function certificateViaPkcs11(id: string): Promise<Buffer> {
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 't1c-opensc-'));
-  // The option names are those of /etc/opensc/opensc.conf (OpenSC 0.23).
-  writeFileSync(path.join(work, 'opensc.conf'), 'app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n}\n');
-  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work, OPENSC_CONF: path.join(work, 'opensc.conf') };
+  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work, OPENSC_CONF: writeLabOpenScConf(work) };
   lab = await openPcscTestLab({ readers: 1 });
 }, 240_000);
 
