@@ -1,9 +1,10 @@
-import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
 import { digestOf, beidExpectations, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
 import { hasCapability } from '../../fixtures/cards/index.js';
 import { itIfCapable } from '../support/capabilities.js';
+import { encryptPin } from '../support/device-key.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
 
 const target = conformanceTarget();
@@ -17,16 +18,7 @@ interface ErrorBody {
   details?: { triesLeft?: number };
 }
 
-async function deviceKey(): Promise<string> {
-  const res = await api.get<{ data: string }>('/device-key');
-  const data = res.body.data;
-  return data.includes('BEGIN') ? data : `-----BEGIN PUBLIC KEY-----\n${data}\n-----END PUBLIC KEY-----\n`;
-}
-
-/** The PIN as the SDK sends it: RSAES-PKCS1-v1_5 with the device key, base64. */
-async function encryptedPin(pin: string): Promise<string> {
-  return publicEncrypt({ key: await deviceKey(), padding: constants.RSA_PKCS1_PADDING }, Buffer.from(pin)).toString('base64');
-}
+const encryptedPin = (pin: string): Promise<string> => encryptPin(api, pin);
 
 for (const card of placedCards(target, isBeidProfile)) {
   const profile = beidExpectations(card.profile);

@@ -1,6 +1,6 @@
-import { constants, publicEncrypt } from 'node:crypto';
 import { afterAll, describe, expect } from 'vitest';
 import { apdusDuring, beidBase, witnessUnavailable } from '../support/apdu-witness.js';
+import { encryptPin } from '../support/device-key.js';
 import type { ApiResponse } from '../support/http.js';
 import { checkItem } from '../support/refusal.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
@@ -21,10 +21,7 @@ function refused(res: ApiResponse, what: string, statuses: readonly number[] = [
   expect((res.body as { success?: unknown } | undefined)?.success, `${what}: a JSON error`).toBe(false);
 }
 
-async function encrypted(pin: string): Promise<string> {
-  const key = (await api.get<{ data: string }>('/device-key')).body.data;
-  return publicEncrypt({ key: `-----BEGIN PUBLIC KEY-----\n${key}\n-----END PUBLIC KEY-----\n`, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(pin)).toString('base64');
-}
+const encrypted = (pin: string): Promise<string> => encryptPin(api, pin);
 
 /** Runs `attempt` on a fresh witness card and checks it sent the card exactly what an idle card gets. */
 async function noApdu(attempt: (rid: string) => Promise<void>): Promise<void> {
