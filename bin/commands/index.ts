@@ -16,7 +16,7 @@ export interface CommandEntry {
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   cards: { summary: 'list the card types with their module, card source and what each still lacks', load: () => import('./cards.js') },
   certify: { summary: 'run the conformance suites per card type and backend; print the verdict and write reports', load: () => import('./certify.js') },
-  connector: { summary: 'run the connector daemon in the foreground (--config FILE, flags)', load: () => import('./connector.js') },
+  connector: { summary: 'run the connector in the foreground, or install | uninstall | status | logs | cors it for this user', load: () => import('./connector.js') },
   lab: { summary: 'bring the virtual lab (readers, cards, connector) up and down; insert and remove cards', load: () => import('./lab.js') },
   load: { summary: 'load on the signing path against ceilings measured in the same run; reports and a baseline check', load: () => import('./load.js') },
 };
