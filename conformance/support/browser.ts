@@ -12,7 +12,13 @@ export const CONNECTOR_NAME = 't1c.t1t.io';
 
 export interface SdkBrowserOptions {
   /** PEM of the connector's CA: trusted through a private NSS database, never by turning checks off. */
-  readonly caCertPath: string;
+  readonly caCertPath?: string;
+  /**
+   * A user's HOME whose NSS database (~/.pki/nssdb) already holds the trust (e.g. put there by
+   * `t1c-lab connector install`): used as it is, nothing added, nothing removed. Default: a private HOME trusting
+   * `caCertPath`.
+   */
+  readonly home?: string;
   /** The web application's origin the page is served from, e.g. https://app.t1c-lab.test. */
   readonly origin: string;
   /** Grant Local Network Access for the origin, as a user would when the browser asks (default true). */
@@ -41,13 +47,18 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>t1c-lab SD
  * 127.0.0.1 by a host-resolver rule, and a page on `origin` that loads the official SDK bundle.
  */
 export async function openSdkBrowser(options: SdkBrowserOptions): Promise<SdkBrowser> {
-  const home = await mkdtemp(path.join(tmpdir(), 't1c-lab-chromium-'));
+  const ownHome = options.home === undefined;
+  const home = options.home ?? (await mkdtemp(path.join(tmpdir(), 't1c-lab-chromium-')));
+  const removeHome = (): Promise<void> => (ownHome ? rm(home, { recursive: true, force: true }) : Promise.resolve());
   const nssdb = path.join(home, '.pki', 'nssdb');
   let browser: Browser | null = null;
   try {
-    await run('mkdir', ['-p', nssdb]);
-    await run('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
-    await run('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 't1c-lab-ca', '-i', options.caCertPath]);
+    if (ownHome) {
+      if (options.caCertPath === undefined) throw new Error('openSdkBrowser: give caCertPath or a home that trusts the CA');
+      await run('mkdir', ['-p', nssdb]);
+      await run('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
+      await run('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 't1c-lab-ca', '-i', options.caCertPath]);
+    }
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       env: { ...process.env, HOME: home },
@@ -80,12 +91,12 @@ export async function openSdkBrowser(options: SdkBrowserOptions): Promise<SdkBro
       context,
       async close() {
         await opened.close();
-        await rm(home, { recursive: true, force: true });
+        await removeHome();
       },
     };
   } catch (e) {
     await browser?.close();
-    await rm(home, { recursive: true, force: true });
+    await removeHome();
     throw e;
   }
 }
