@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, openSdkBrowser } from '../conformance/support/browser.js';
 import { initializeSdk } from '../conformance/sdk/sdk-page.js';
-import { addOrigin, listOrigins } from './cors.js';
+import { addOrigin, listOrigins, removeOrigin } from './cors.js';
 import { installConnector, type InstallResult } from './install.js';
 import { installPaths, type InstallPaths } from './paths.js';
-import { probe } from './probe.js';
+import { probe, waitForInfo } from './probe.js';
+import { stopDetached } from './service/detached.js';
 import { readLogs } from './logs.js';
 import { packageRoot } from './stage.js';
 import { connectorStatus } from './status.js';
@@ -173,11 +174,28 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
       const preflights = log.filter((l) => l.raw.includes('"method":"OPTIONS"')).map((l) => (JSON.parse(l.raw) as { reqId: string }).reqId);
       const statuses = preflights.map((id) => (JSON.parse(log.find((l) => l.raw.includes(`"reqId":"${id}"`) && l.msg === 'request completed')!.raw) as { res: { statusCode: number } }).res.statusCode);
       expect(statuses, 'the connector refused the first preflight and allowed the second').toEqual([403, 204]);
+
+      expect(await removeOrigin(paths, origin)).toBe('applied');
+      expect(typeof (await nonSimpleGet()), 'refused again after cors remove').toBe('string');
+      await expect(removeOrigin(paths, 'https://configured.t1c-lab.test')).rejects.toThrow(/installed configuration/);
       await context.close();
     } finally {
       await browser.close();
       await new Promise((resolve) => site.close(resolve));
     }
+  });
+
+  it.skipIf(existsSync('/run/systemd/system'))('(XDG autostart) starts from the autostart entry as the desktop does at login, and status and uninstall find that process', async () => {
+    await stopDetached(paths.pidFile, paths.appDir);
+    expect((await connectorStatus(env)).running).toBe(false);
+    const exec = /^Exec=(.*)$/m.exec(readFileSync(paths.autostartEntry, 'utf8'))![1]!;
+    expect(exec, 'no desktop-entry escapes to undo for sh in this HOME').not.toMatch(/%|\\/);
+    const login = spawn('/bin/sh', ['-c', `exec ${exec}`], { detached: true, stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+    login.unref();
+    const ca = readFileSync(join(paths.connectorDataDir, 'tls', 'ca.pem'), 'utf8');
+    await waitForInfo(installed.port, ca, { since: Date.now(), timeoutMs: 15_000, alive: () => login.exitCode === null });
+    expect(readFileSync(paths.pidFile, 'utf8').trim()).toBe(String(login.pid));
+    expect((await connectorStatus(env)).running).toBe(true);
   });
 
   it('uninstalls to nothing: no process, no file in the XDG locations, no certificate in any store, no autostart entry', async () => {

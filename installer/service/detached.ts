@@ -19,7 +19,7 @@ export async function startDetached(spec: ServiceSpec, outputFile: string, pidFi
     const spawned = await Promise.race([once(child, 'spawn').then(() => true), once(child, 'error').then(([e]) => Promise.reject(e as Error))]);
     if (!spawned || child.pid === undefined) throw new Error(`could not start ${program}`);
     child.unref();
-    await writePrivate(pidFile, `${child.pid}\n`);
+    await writePrivate(pidFile, `${child.pid}\n`); // `connector serve` writes the same pid itself once it runs
     return child.pid;
   } finally {
     closeSync(out);
