@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../connector/config/index.js';
 import { rotatedNames } from '../connector/api/log-file.js';
 import { LOG_ROTATION_DEFAULTS } from '../connector/api/logging.js';
 
@@ -11,6 +13,12 @@ export function parseSince(value: string, now = Date.now()): number {
   const at = Date.parse(value);
   if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(at)) return at;
   throw new Error(`--since: "${value}" is neither a duration like 10m, 2h, 1d nor an ISO date`);
+}
+
+/** How many rotated files the installed connector keeps (its log.keep), so all of them are read. */
+export function installedLogKeep(configFile: string): number {
+  if (!existsSync(configFile)) return LOG_ROTATION_DEFAULTS.keep;
+  return loadConfig({ argv: ['--config', configFile], env: {} }).log.keep ?? LOG_ROTATION_DEFAULTS.keep;
 }
 
 /** pino's numeric levels. */

@@ -79,7 +79,7 @@ async function status(args: string[]): Promise<number> {
 
 async function logs(args: string[]): Promise<number> {
   const { values } = parse(args, { since: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' } });
-  const { LOG_LEVELS, formatLogLine, parseSince, readLogs } = await import('../../installer/logs.js');
+  const { LOG_LEVELS, formatLogLine, installedLogKeep, parseSince, readLogs } = await import('../../installer/logs.js');
   const { installPaths } = await import('../../installer/paths.js');
   let since: number | undefined;
   try {
@@ -89,7 +89,8 @@ async function logs(args: string[]): Promise<number> {
   }
   const minLevel = values.level === undefined ? undefined : LOG_LEVELS[values.level];
   if (values.level !== undefined && minLevel === undefined) throw new UsageError(`--level: one of ${Object.keys(LOG_LEVELS).join(', ')}`, HINT);
-  const lines = await readLogs(installPaths().logFile, { ...(since !== undefined ? { since } : {}), ...(minLevel !== undefined ? { minLevel } : {}) });
+  const paths = installPaths();
+  const lines = await readLogs(paths.logFile, { keep: installedLogKeep(paths.configFile), ...(since !== undefined ? { since } : {}), ...(minLevel !== undefined ? { minLevel } : {}) });
   for (const line of lines) console.log(values.json ? line.raw : formatLogLine(line));
   return 0;
 }
@@ -146,6 +147,7 @@ export async function run(args: string[]): Promise<number> {
     }
     default:
       if (sub !== undefined && !sub.startsWith('-')) throw new UsageError(`unknown connector command "${sub}"`, HINT);
+      if (args.includes('--help') || args.includes('-h')) console.log(`${HELP}\n`);
       return runConnector(args);
   }
 }
