@@ -19,7 +19,7 @@ const DRY_RUN = process.env.T1C_BOOTSTRAP_DRY_RUN === '1';
 
 /** lab-recipe.md; `--no-install-recommends` keeps pcsc-tools from pulling in GTK. */
 const PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'libnss3-tools', 'chromium'];
-const SOURCE_DIRS = ['connector', 'simulators', 'conformance', 'load', 'fixtures', 'bin'];
+const SOURCE_DIRS = ['connector', 'simulators', 'conformance', 'load', 'fixtures', 'bin', 'installer'];
 const BUILD_STAMP = path.join(ROOT, 'dist', '.build-stamp');
 const NATIVE_BINDINGS = ['smartcard', 'pkcs11js'];
 
