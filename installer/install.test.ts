@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, openSdkBrowser } from '../conformance/support/browser.js';
+import { startDs, type RunningDs } from '../simulators/ds/index.js';
 import { initializeSdk } from '../conformance/sdk/sdk-page.js';
 import { addOrigin, listOrigins, removeOrigin } from './cors.js';
 import { installConnector, type InstallResult } from './install.js';
@@ -36,6 +37,7 @@ const missing = [
 if (strict && missing.length > 0) throw new Error(`issue 13 acceptance needs ${missing.join(', ')}`);
 
 const APP_ORIGIN = 'https://rmc.t1c-lab.test';
+const DS_ORIGIN = 'https://ds-synced.t1c-lab.test';
 const CONNECTOR = 'https://t1c.t1t.io';
 
 function freePort(): Promise<number> {
@@ -64,6 +66,7 @@ let env: NodeJS.ProcessEnv;
 let paths: InstallPaths;
 let systemRoot: string;
 let installed: InstallResult;
+let ds: RunningDs | undefined;
 
 beforeAll(async () => {
   if (missing.length > 0) return;
@@ -81,14 +84,28 @@ beforeAll(async () => {
   await mkdir(join(store.certsDir, 'mozilla'), { recursive: true });
   await copyFile(join('/usr/share/ca-certificates/mozilla', distributed), join(store.certsDir, 'mozilla', distributed));
   await writeFile(store.certsConf, `mozilla/${distributed}\n`);
+  // the connector as a partner deploys it: JWT from a Distribution Service, which also syncs origins to it
+  ds = await startDs({ applications: [{ name: 'portal', origins: [DS_ORIGIN] }] });
+  const credentialFile = join(root, 'ds-credential');
+  await writeFile(credentialFile, ds.connectorCredential, { mode: 0o600 });
   const config = join(root, 'admin-config.json');
-  await writeFile(config, JSON.stringify({ auth: { mode: 'none' }, readers: { backend: 'embedded' }, log: { level: 'debug' }, cors: { allowedOrigins: ['https://configured.t1c-lab.test'] } }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      auth: { mode: 'jwt' },
+      ds: { url: ds.url, credentialFile: 'ds-credential' },
+      readers: { backend: 'embedded' },
+      log: { level: 'debug' },
+      cors: { allowedOrigins: ['https://configured.t1c-lab.test'] },
+    }),
+  );
   installed = await installConnector({ env, configFile: config, port: await freePort(), systemTrust: 'yes', systemRoot });
 }, 120_000);
 
 afterAll(async () => {
   if (missing.length > 0) return;
   await uninstallConnector({ env }).catch(() => undefined);
+  await ds?.stop();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -97,7 +114,7 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
     expect(installed.service).toBe(existsSync('/run/systemd/system') ? installed.service : 'autostart');
     expect(existsSync(installed.service === 'systemd' ? paths.systemdUnit : paths.autostartEntry)).toBe(true);
     const status = await connectorStatus(env);
-    expect(status).toMatchObject({ installed: true, running: true, port: installed.port, version: expect.any(String), readers: [], ds: { state: 'not configured' } });
+    expect(status).toMatchObject({ installed: true, running: true, port: installed.port, version: expect.any(String), readers: null, ds: { url: ds!.url, state: 'reachable', syncedOrigins: 1 } });
     expect(status.tls!.trustedIn).toEqual([`nss:${join(paths.xdg.home, '.pki', 'nssdb')}`, `system:${join(systemStoreAt(systemRoot).localCertsDir, `${CA_NAME}.crt`)}`]);
     expect(status.tls!.daysLeft).toBeGreaterThan(300);
     expect(status.tls!.daysLeft).toBeLessThanOrEqual(730);
@@ -138,7 +155,9 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
       expect(await listOrigins(paths)).toEqual([
         { origin: 'https://configured.t1c-lab.test', source: 'config' },
         { origin: APP_ORIGIN, source: 'user' },
+        { origin: DS_ORIGIN, source: 'ds' },
       ]);
+      await expect(removeOrigin(paths, DS_ORIGIN)).rejects.toThrow(/comes from the Distribution Service/);
 
       const after = await initializeSdk(browser.page, CONNECTOR, installed.port);
       expect(after).toMatchObject({ ok: true, value: { version: expect.any(String) } });

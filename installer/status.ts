@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../connector/config/index.js';
+import { DEFAULT_JWKS_PATH, dsGet } from '../connector/auth/index.js';
+import { loadConfig, type ConnectorConfig } from '../connector/config/index.js';
 import { installPaths } from './paths.js';
 import { probe } from './probe.js';
 import { readRecord } from './record.js';
@@ -28,11 +29,13 @@ export interface ConnectorStatus {
   readonly paths?: { readonly config: string; readonly allowList: string; readonly data: string; readonly logs: string; readonly entry: string };
 }
 
-async function dsState(url: string | undefined): Promise<'not configured' | 'reachable' | 'unreachable'> {
-  if (!url) return 'not configured';
+/** Whether the DS's key set can be fetched the way the connector fetches it (its URL, its CA, its timeout). */
+async function dsState(ds: ConnectorConfig['ds']): Promise<'not configured' | 'reachable' | 'unreachable'> {
+  if (!ds) return 'not configured';
   try {
-    const res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(3_000) });
-    return res.status < 500 ? 'reachable' : 'unreachable';
+    const ca = ds.ca ? await readFile(ds.ca, 'utf8') : undefined;
+    await dsGet(ds.jwks ?? `${ds.url.replace(/\/+$/, '')}${DEFAULT_JWKS_PATH}`, { timeoutMs: 3_000, ...(ca ? { ca } : {}) });
+    return 'reachable';
   } catch {
     return 'unreachable';
   }
@@ -70,7 +73,7 @@ export async function connectorStatus(env: NodeJS.ProcessEnv = process.env): Pro
     port: record.port,
     url: `https://t1c.t1t.io:${record.port}`,
     readers: readerList?.map((r) => ({ name: r.name, card: r.card !== undefined && r.card !== null })) ?? null,
-    ds: { url: config.ds?.url ?? null, state: await dsState(config.ds?.url), syncedOrigins: (api.t1CInfoAPI?.cors ?? []).filter((o) => !local.has(o)).length },
+    ds: { url: config.ds?.url ?? null, state: await dsState(config.ds), syncedOrigins: (api.t1CInfoAPI?.cors ?? []).filter((o) => !local.has(o)).length },
     tls: { ...tls, trustedIn: (await trustedIn(record.trust)).map((t) => (t.store === 'nss' ? `nss:${t.db}` : `system:${t.file}`)) },
     ...(size ? { installedBytes: size.bytes, largest: size.largest } : {}),
     paths: { config: paths.configFile, allowList: paths.allowListFile, data: paths.dataDir, logs: paths.logFile, entry: manager.entry },
