@@ -63,6 +63,30 @@ export class SlowCard implements VirtualCard {
   }
 }
 
+/**
+ * Iso-echo cards that hold every answer until each of them has a command waiting: two readers serve them only if
+ * their APDUs are in flight at the same time. A backend that serialises readers never gets the second command
+ * through, and the sessions end at their deadline instead.
+ */
+export function cardsAnsweringTogether(count: number): VirtualCard[] {
+  const waiting: (() => void)[] = [];
+  return Array.from({ length: count }, () => {
+    const inner = new IsoEchoCard();
+    return {
+      atr: inner.atr,
+      profile: inner.profile,
+      powerOn: () => inner.powerOn(),
+      powerOff: () => inner.powerOff(),
+      reset: () => inner.reset(),
+      transmit: (bytes: Uint8Array): Promise<Uint8Array> =>
+        new Promise<void>((release) => {
+          waiting.push(release);
+          if (waiting.length === count) for (const go of waiting.splice(0)) go();
+        }).then(() => inner.transmit(bytes)),
+    };
+  });
+}
+
 const selectTestEf = command(0x00, ISO_ECHO_INS.SELECT, 0x00, 0x0c, Buffer.from([0x01, 0x01]));
 
 export function defineBackendSuite(open: () => Promise<BackendHarness>, close: (h: BackendHarness) => Promise<void>): void {
@@ -171,6 +195,22 @@ export function defineBackendSuite(open: () => Promise<BackendHarness>, close: (
         ),
       );
       expect(log).toEqual(['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    } finally {
+      await close(h);
+    }
+  });
+
+  it('serves two readers at the same time: an APDU on one does not wait for the other', async () => {
+    const h = await open();
+    try {
+      const cards = cardsAnsweringTogether(2);
+      const readers = [];
+      for (const [index, card] of cards.entries()) {
+        await h.plug(index, card);
+        readers.push(await waitForReader(h.backend, h.readerNames[index]!, (r) => r.card !== null));
+      }
+      const sws = await Promise.all(readers.map((reader) => h.backend.withSession(reader.id, async (channel) => (await channel.transmit(selectTestEf)).sw, { deadlineMs: 10_000 })));
+      expect(sws).toEqual([SW.OK, SW.OK]);
     } finally {
       await close(h);
     }

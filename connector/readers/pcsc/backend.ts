@@ -32,6 +32,11 @@ export class PcscBackend extends BaseBackend {
   private context: PcscContext | null = null;
   private monitor: { stop(): void } | null = null;
   private readonly handles = new Map<string, PcscCard>();
+  /**
+   * A PC/SC context per reader for its sessions: libpcsclite serialises the calls of one context, so with a
+   * single context a signature on one reader would wait for every APDU on the others.
+   */
+  private readonly readerContexts = new Map<string, PcscContext>();
   private running = false;
   private reconnecting: Promise<void> | null = null;
 
@@ -91,6 +96,7 @@ export class PcscBackend extends BaseBackend {
       }
     }
     this.handles.clear();
+    for (const name of [...this.readerContexts.keys()]) this.dropReaderContext(name);
     try {
       this.context?.close();
     } catch {
@@ -121,6 +127,7 @@ export class PcscBackend extends BaseBackend {
         return;
       case 'reader-detached':
         this.dropHandle(event.reader);
+        this.dropReaderContext(event.reader);
         this.readerRemoved(event.reader);
         return;
       case 'card-inserted':
@@ -151,11 +158,30 @@ export class PcscBackend extends BaseBackend {
     }
   }
 
+  private dropReaderContext(name: string): void {
+    const context = this.readerContexts.get(name);
+    this.readerContexts.delete(name);
+    try {
+      context?.close();
+    } catch {
+      // already invalid (pcscd went away)
+    }
+  }
+
+  private readerContext(name: string, b: PcscBinding): PcscContext {
+    let context = this.readerContexts.get(name);
+    if (!context) {
+      context = new b.Context();
+      this.readerContexts.set(name, context);
+    }
+    return context;
+  }
+
   /** A handle on the card taken EXCLUSIVE for one session: a fresh connection, or (a retry) the one still open. */
   private async exclusiveHandle(name: string): Promise<PcscCard> {
     const b = this.binding;
-    const context = this.context;
-    if (!b || !context) throw new ConnectorError('ERR_READER_UNAVAILABLE');
+    if (!b || !this.context) throw new ConnectorError('ERR_READER_UNAVAILABLE');
+    const context = this.readerContext(name, b);
     const existing = this.handles.get(name);
     if (existing?.connected) {
       await existing.reconnect(b.SCARD_SHARE_EXCLUSIVE, existing.protocol, b.SCARD_LEAVE_CARD);
