@@ -1,9 +1,9 @@
-import { constants, publicEncrypt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { encodePinBlock, toHex } from '../../connector/protocol/index.js';
+import { encryptPin } from '../support/device-key.js';
 import { freeReader, withFreshCard } from '../support/fresh-card.js';
 import { digestOf } from '../support/beid-expected.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
@@ -46,8 +46,7 @@ describe(`PIN-01: PIN canary in logs and traces [${target.backend}]`, () => {
       const wrong = await api.post(`${base}/verify-pin`, { pin: WRONG }, origin);
       expect(wrong.status).toBe(412);
       expect(wrong.text).not.toContain(WRONG);
-      const key = (await api.get<{ data: string }>('/device-key')).body.data;
-      const encrypted = publicEncrypt({ key: `-----BEGIN PUBLIC KEY-----\n${key}\n-----END PUBLIC KEY-----\n`, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(RIGHT)).toString('base64');
+      const encrypted = await encryptPin(api, RIGHT);
       const signed = await api.post(`${base}/sign`, { algorithm: 'sha256', data: digestOf('sha256', Buffer.from('canary')).toString('base64'), pin: encrypted, base64Encoded: true }, origin);
       expect(signed.status).toBe(200);
     });

@@ -1,4 +1,4 @@
-import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
@@ -6,6 +6,7 @@ import { encodePinBlock } from '../../connector/protocol/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { beidBase } from '../support/apdu-witness.js';
 import { digestOf } from '../support/beid-expected.js';
+import { encryptPin } from '../support/device-key.js';
 import { freeReader, withFreshCard } from '../support/fresh-card.js';
 import { checkItem } from '../support/refusal.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
@@ -52,17 +53,16 @@ function patterns(): Record<string, Buffer> {
 
 describe(`PIN buffers [${target.backend}]`, () => {
   checkItem('PIN-02', "an encrypted PIN leaves no trace in the connector's memory after VERIFY, signing and bulk signing", why, async () => {
-    const key = (await api.get<{ data: string }>('/device-key')).body.data;
-    const encrypt = (): string => publicEncrypt({ key: `-----BEGIN PUBLIC KEY-----\n${key}\n-----END PUBLIC KEY-----\n`, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(PIN)).toString('base64');
+    const encrypt = (): Promise<string> => encryptPin(api, PIN);
     const before = searchProcessMemory(pid!, patterns());
     expect(before.hits, 'the PIN is already in memory: the test cannot tell').toEqual([]);
     await withFreshCard(target, { profile: 'beid-1.7', persona: PERSONA }, async (rid) => {
       const base = beidBase(rid);
       const origin = { origin: target.allowedOrigin };
       const body = (pin?: string) => ({ algorithm: 'sha256', data: digestOf('sha256', randomBytes(16)).toString('base64'), ...(pin ? { pin, base64Encoded: true } : {}) });
-      expect((await api.post(`${base}/verify-pin`, { pin: encrypt(), base64Encoded: true }, origin)).status).toBe(200);
-      expect((await api.post(`${base}/sign`, body(encrypt()), origin)).status).toBe(200);
-      expect((await api.post(`${base}/sign?bulk=true`, body(encrypt()), origin)).status).toBe(200);
+      expect((await api.post(`${base}/verify-pin`, { pin: await encrypt(), base64Encoded: true }, origin)).status).toBe(200);
+      expect((await api.post(`${base}/sign`, body(await encrypt()), origin)).status).toBe(200);
+      expect((await api.post(`${base}/sign?bulk=true`, body(await encrypt()), origin)).status).toBe(200);
       expect((await api.post(`${base}/sign?bulk=true`, body(), origin)).status).toBe(200);
       expect((await api.get('/v3/modules/beid/apps/token/reset-bulk-pin', origin)).status).toBe(200);
     });
