@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
@@ -28,10 +28,18 @@ function forms(pin: string): string[] {
   return [pin, block, block.replace(/(..)(?!$)/g, '$1 '), Buffer.from(pin).toString('base64'), Buffer.from(pin).toString('hex')];
 }
 
-async function waitForContent(file: string, needle: RegExp, timeoutMs = 5_000): Promise<string> {
+/** The file and, with `rotated`, the older files a size-rotated log moved its lines to (FILE.1, FILE.2, …). */
+function readLog(file: string, rotated: boolean): string {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const names = rotated && existsSync(dir) ? readdirSync(dir).filter((n) => n === base || (n.startsWith(`${base}.`) && /^\d+$/.test(n.slice(base.length + 1)))) : [base];
+  return names.map((n) => path.join(dir, n)).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('');
+}
+
+async function waitForContent(file: string, needle: RegExp, timeoutMs = 5_000, rotated = false): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const text = readLog(file, rotated);
     if (needle.test(text) || Date.now() > deadline) return text;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -53,7 +61,8 @@ describe(`PIN-01: PIN canary in logs and traces [${target.backend}]`, () => {
 
     const redactedVerify = /00 ?20 ?00 ?01 ?08 ?(2A ?){8}/i;
     const logs: Record<string, string> = {
-      'connector debug log': await waitForContent(path.join(target.labDir!, 'connector', 'connector.log'), redactedVerify),
+      // the connector rotates its log by size (log.maxBytes): every rotated file is searched too
+      'connector debug log': await waitForContent(path.join(target.labDir!, 'connector', 'connector.log'), redactedVerify, 5_000, true),
       'simulator APDU trace': await waitForContent(path.join(target.labDir!, `apdu-${free!.index}.log`), redactedVerify),
     };
     if (target.backend === 'pcsc') logs['pcscd APDU log'] = await waitForContent(target.state!.lab!.pcscdLog!, redactedVerify);
