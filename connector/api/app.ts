@@ -13,6 +13,7 @@ import type { Pkcs11Service } from '../modules/pkcs11/index.js';
 import { ATR_REGISTRY, type AtrRegistry } from '../modules/registry.js';
 import type { ReaderBackend } from '../readers/index.js';
 import { envelope, toConnectorError } from './http-errors.js';
+import { RotatingLogFile } from './log-file.js';
 import { loggerOptions } from './logging.js';
 import type { ModuleContext, ModuleRoutes } from './module-routes.js';
 import { checkModules, moduleRoutes } from './module-routes.js';
@@ -99,9 +100,10 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   checkModules(modules);
   const clock = deps.clock ?? { monotonicMs: () => performance.now(), now: () => new Date() };
 
+  const logger = loggerOptions(config.log, deps.logStream ?? process.stderr);
   const app: ConnectorApp = Fastify({
     https: httpsOptions(deps.tls),
-    logger: loggerOptions(config.log, deps.logStream ?? process.stderr),
+    logger,
     bodyLimit: BODY_LIMIT_BYTES,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -157,5 +159,8 @@ export function buildApp(deps: AppDeps): ConnectorApp {
   void app.register(atrRoutes, { atrs });
   void app.register(agentRoutes, { syncOrigins: () => origins.sync() });
   void app.register(moduleRoutes, { modules, context });
+  // the log file is the app's own (stderr or a given stream are not): closed after the last line
+  const stream = typeof logger === 'object' && 'stream' in logger ? logger.stream : undefined;
+  if (stream instanceof RotatingLogFile) app.addHook('onClose', async () => stream.end());
   return app;
 }

@@ -64,6 +64,9 @@ describe('connector log file (PIN-01 across rotation)', () => {
     }
     const names = rotatedNames(file, 3).filter((f) => existsSync(f));
     expect(names.length, 'the log rotated and kept 3 old files').toBe(4);
+    const closedSize = (await stat(file)).size;
+    app.log.info('after close');
+    expect((await stat(file)).size, 'closing the app closed its log file').toBe(closedSize);
     expect(existsSync(`${file}.4`)).toBe(false);
     const all = (await Promise.all(names.map((f) => readFile(f, 'utf8')))).join('');
     expect(all).toContain('request completed');
