@@ -5,7 +5,7 @@ import { parseLabArgs } from './lab-args.js';
 describe('t1c-lab lab argument parsing', () => {
   it('parses up with every option', () => {
     expect(
-      parseLabArgs(['up', '--backend', 'embedded', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--replace', '--json']),
+      parseLabArgs(['up', '--backend', 'embedded', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--no-tokens', '--replace', '--json']),
     ).toEqual({
       sub: 'up',
       backend: 'embedded',
@@ -16,13 +16,15 @@ describe('t1c-lab lab argument parsing', () => {
       readers: 4,
       connector: false,
       apduLog: false,
+      tokens: false,
       replace: true,
       json: true,
     });
   });
 
-  it('gives up its defaults: backend chosen later, connector and APDU log on', () => {
-    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, cards: [], readers: null, connector: true, apduLog: true, replace: false, json: false });
+  it('gives up its defaults: backend chosen later, connector, APDU log and tokens on', () => {
+    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, cards: [], readers: null, connector: true, apduLog: true, tokens: true, replace: false, json: false });
+    expect(parseLabArgs(['up', '--no-tokens'])).toMatchObject({ tokens: false });
   });
 
   it('parses status, down, insert and remove', () => {
