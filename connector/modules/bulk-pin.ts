@@ -3,6 +3,8 @@
  * five minutes, zeroed on `reset-bulk-pin` (every reader of that caller), on card removal and on expiry.
  * Callers get a copy they must zero; the stored Buffer never leaves this class.
  */
+import { ConnectorError, isConnectorError } from '../errors/index.js';
+
 export const BULK_PIN_TTL_MS = 5 * 60_000;
 
 interface Entry {
@@ -39,6 +41,11 @@ export class BulkPinStore {
       return null;
     }
     return Buffer.from(entry.pin);
+  }
+
+  /** Ends bulk mode for the caller on this reader (its PIN was refused). */
+  forget(caller: string, readerId: string): void {
+    this.delete(keyOf(caller, readerId));
   }
 
   /** Ends bulk mode for the caller on every reader. Returns whether there was anything to end. */
@@ -82,4 +89,34 @@ export class BulkPinStore {
 
 function keyOf(caller: string, readerId: string): string {
   return `${caller}\u0000${readerId}`;
+}
+
+export interface SigningPinRequest {
+  readonly caller: string;
+  readonly readerId: string;
+  /** `?bulk=true` on a route that allows it. */
+  readonly bulk: boolean;
+  /** The PIN sent with the request (decoded, a Buffer this function zeroes), or null. */
+  readonly pin: Buffer | null;
+}
+
+/**
+ * The PIN of one signature: the request's, or in bulk mode the caller's stored one. `sign` gets it and whether it
+ * came from the store. A PIN sent in bulk mode is stored only once the card or token accepted it, and a stored PIN
+ * that is refused is forgotten — a wrong PIN never keeps spending tries. The PIN is zeroed afterwards.
+ */
+export async function withSigningPin<T>(store: BulkPinStore, request: SigningPinRequest, sign: (pin: Buffer, fromStore: boolean) => Promise<T>): Promise<T> {
+  const fromStore = request.pin === null && request.bulk;
+  const pin = fromStore ? store.get(request.caller, request.readerId) : request.pin;
+  if (!pin) throw new ConnectorError('ERR_PIN_REQUIRED');
+  try {
+    const result = await sign(pin, fromStore);
+    if (request.bulk && !fromStore) store.set(request.caller, request.readerId, pin);
+    return result;
+  } catch (e) {
+    if (request.bulk && isConnectorError(e) && (e.key === 'ERR_PIN_WRONG' || e.key === 'ERR_PIN_BLOCKED')) store.forget(request.caller, request.readerId);
+    throw e;
+  } finally {
+    pin.fill(0);
+  }
 }

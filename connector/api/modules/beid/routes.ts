@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConnectorError } from '../../../errors/index.js';
-import { BulkPinStore } from '../../../modules/bulk-pin.js';
+import { BulkPinStore, withSigningPin } from '../../../modules/bulk-pin.js';
 import {
   ALL_DATA_PARTS,
   BEID_CERTIFICATE_NAMES,
@@ -113,19 +113,11 @@ const beidPlugin: ModulePlugin = async (app, { context }) => {
         const hash = raw ? hashRaw(digest.nodeName, body.data) : digestFromBase64(body.data, digest);
         const useBulk = bulkAllowed && (request.query as { bulk?: boolean }).bulk === true;
         const caller = callerKey(request.caller);
-        let pin = body.pin === undefined ? null : context.decodePin(body.pin);
-        if (pin && useBulk) bulk.set(caller, reader.id, pin);
-        if (!pin && useBulk) pin = bulk.get(caller, reader.id);
-        if (!pin) throw new ConnectorError('ERR_PIN_REQUIRED');
-        const secret = pin;
-        try {
-          const signature = await context.withSession(request, reader.id, (ch) =>
-            sign(ch, cardType(ch), { key, digest, hash, padding: body.padding ?? 'pkcs1', pin: secret }),
-          );
-          return ok({ data: signature.toString('base64') });
-        } finally {
-          secret.fill(0);
-        }
+        const pin = body.pin === undefined ? null : context.decodePin(body.pin);
+        const signature = await withSigningPin(bulk, { caller, readerId: reader.id, bulk: useBulk, pin }, (secret) =>
+          context.withSession(request, reader.id, (ch) => sign(ch, cardType(ch), { key, digest, hash, padding: body.padding ?? 'pkcs1', pin: secret })),
+        );
+        return ok({ data: signature.toString('base64') });
       },
     );
   };
