@@ -169,10 +169,14 @@ describe.skipIf(tokens.length === 0)(`pkcs11 tokens [${target.backend}]`, () => 
     await Promise.all(jobs);
   });
 
-  it('bulk signing: the caller who gave the PIN signs without it; another caller on the same token gets "PIN required"', async () => {
+  it('bulk signing: a refused PIN is not kept; the caller who gave the right one signs without it; other callers never ride on it', async () => {
     const token = tokens[0]!;
     const digest = (): string => digestOf('sha256', randomBytes(16)).toString('base64');
     try {
+      const refused = await sign(token.id, { algorithm: 'sha256', data: digest(), pin: await encryptPin(api, wrongPin(token.pin)), base64Encoded: true }, { query: '?bulk=true' });
+      expect(refused.status).toBe(412);
+      const notKept = await sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true' });
+      expect((notKept.body as ErrorBody).code, 'a wrong bulk PIN is not kept').toBe(PIN_REQUIRED);
       const first = await sign(token.id, { algorithm: 'sha256', data: digest(), pin: await encryptPin(api, token.pin), base64Encoded: true }, { query: '?bulk=true' });
       expect(first.status, first.text).toBe(200);
       const again = await sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true' });
@@ -180,6 +184,14 @@ describe.skipIf(tokens.length === 0)(`pkcs11 tokens [${target.backend}]`, () => 
       const stranger = await sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true', origin: undefined });
       expect(stranger.status).toBe(400);
       expect((stranger.body as ErrorBody).code).toBe(PIN_REQUIRED);
+      // The token may stay logged in for the bulk caller; another caller's wrong PIN must still fail, interleaved.
+      const interleaved = await Promise.all([
+        sign(token.id, { algorithm: 'sha256', data: digest(), pin: await encryptPin(api, wrongPin(token.pin)), base64Encoded: true }, { origin: undefined }),
+        sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true' }),
+        sign(token.id, { algorithm: 'sha256', data: digest(), pin: await encryptPin(api, wrongPin(token.pin)), base64Encoded: true }, { query: '?bulk=true', origin: undefined }),
+        sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true' }),
+      ]);
+      expect(interleaved.map((r) => r.status)).toEqual([412, 200, 412, 200]);
     } finally {
       await api.post('/v3/modules/pkcs11/apps/token/reset-bulk-pin', undefined, origin);
     }

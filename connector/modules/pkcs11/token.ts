@@ -34,6 +34,14 @@ export interface TokenSignRequest {
   readonly padding: Padding;
   readonly input: SignInput;
   readonly pin: Buffer;
+  /**
+   * Bulk signing: the caller (Origin, JWT subject) the token may stay logged in for after this signature, so its
+   * next bulk signature skips C_Login. Any operation of anyone else logs out first. A key that needs the PIN for
+   * every signature (CKA_ALWAYS_AUTHENTICATE) still gets it each time.
+   */
+  readonly keepLoginFor?: string;
+  /** The PIN came from the bulk store, not with this request: a login kept for `keepLoginFor` may serve it. */
+  readonly reuseLogin?: boolean;
 }
 
 /** The id a token keeps across restarts and re-insertion: its label and serial number (connector/readers/ids.ts). */
@@ -53,6 +61,10 @@ export class Pkcs11Token {
   readonly view: TokenView;
   private slot: Handle;
   private session: Handle | null = null;
+  /** The bulk caller the session is still logged in for, or null (logged out). */
+  private loggedInFor: string | null = null;
+  /** Private key handles of the current login: a library may invalidate them at logout (SoftHSM does). */
+  private readonly loginKeys = new Map<string, Handle>();
   private gone = false;
   private certificateCache: TokenCertificate[] | null = null;
   private mechanismCache: MechanismEntry[] | null = null;
@@ -109,15 +121,19 @@ export class Pkcs11Token {
   verifyPin(pin: Buffer): Promise<void> {
     return this.run(async (session) => {
       login(this.library.native, session, this.slot, pin);
-      logout(this.library.native, session);
+      this.logout(session);
     });
   }
 
   sign(request: TokenSignRequest): Promise<Buffer> {
+    const keep = request.keepLoginFor ?? null;
     return this.run(async (session) => {
       const id = this.keyIdFor(session, request);
       const { native, binding } = this.library;
-      login(native, session, this.slot, request.pin);
+      if (keep === null || request.reuseLogin !== true || this.loggedInFor !== keep) {
+        login(native, session, this.slot, request.pin);
+        this.loggedInFor = keep;
+      }
       try {
         const key = this.privateKey(session, id);
         const keyType: KeyType | null = key.keyType ?? this.certificatesOn(session).find((c) => c.id === id)?.keyType ?? null;
@@ -125,9 +141,9 @@ export class Pkcs11Token {
         const recipe = signRecipe(keyType, request.digest, request.padding, request.input, this.mechanismsFor(MECHANISM_FLAGS.isSign));
         return await signWithKey(native, binding, session, this.slot, key, recipe, request.pin);
       } finally {
-        logout(native, session);
+        if (keep === null) this.logout(session);
       }
-    });
+    }, keep);
   }
 
   /** `validate`: the token checks the signature with the key's public half (C_Verify); false when it doesn't match. */
@@ -151,19 +167,26 @@ export class Pkcs11Token {
     return certificate.id;
   }
 
-  /**
-   * The signing key, found again in every login: a library may invalidate private object handles at logout
-   * (SoftHSM does), and each operation logs out. Its traits are read once.
-   */
+  /** The signing key of the current login (found once per login: a library may invalidate handles at logout). */
   private privateKey(session: Handle, id: string): PrivateKeyRef {
-    const handle = findPrivateKeyHandle(this.library.native, session, Buffer.from(id, 'hex'));
-    if (!handle) throw new ConnectorError('ERR_TOKEN_KEY_NOT_FOUND', { details: { id } });
+    let handle = this.loginKeys.get(id) ?? null;
+    if (handle === null) {
+      handle = findPrivateKeyHandle(this.library.native, session, Buffer.from(id, 'hex'));
+      if (!handle) throw new ConnectorError('ERR_TOKEN_KEY_NOT_FOUND', { details: { id } });
+      this.loginKeys.set(id, handle);
+    }
     let traits = this.keyTraits.get(id);
     if (!traits) {
       traits = privateKeyTraits(this.library.native, session, handle);
       this.keyTraits.set(id, traits);
     }
     return { handle, ...traits };
+  }
+
+  private logout(session: Handle): void {
+    logout(this.library.native, session);
+    this.loggedInFor = null;
+    this.loginKeys.clear();
   }
 
   private certificatesOn(session: Handle): TokenCertificate[] {
@@ -187,12 +210,18 @@ export class Pkcs11Token {
     return set;
   }
 
-  private run<T>(operation: (session: Handle) => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation` on the token's queue. A session still logged in for a bulk caller is logged out first unless
+   * the operation is that caller's (`bulkCaller`): a login never serves anyone else.
+   */
+  private run<T>(operation: (session: Handle) => Promise<T>, bulkCaller: string | null = null): Promise<T> {
     if (this.gone) return Promise.reject(new ConnectorError('ERR_CARD_REMOVED'));
     return this.queue.run(async () => {
       if (this.gone) throw new ConnectorError('ERR_CARD_REMOVED');
       try {
-        return await operation(this.openSession());
+        const session = this.openSession();
+        if (this.loggedInFor !== null && this.loggedInFor !== bulkCaller) this.logout(session);
+        return await operation(session);
       } catch (e) {
         this.closeSession();
         const ckr = ckrOf(e);
@@ -209,6 +238,8 @@ export class Pkcs11Token {
 
   /** Closing the last session also logs the application out of the token (PKCS#11 §5.6). */
   private closeSession(): void {
+    this.loggedInFor = null;
+    this.loginKeys.clear();
     if (this.session === null) return;
     const session = this.session;
     this.session = null;

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../../errors/index.js';
-import { BulkPinStore } from '../../../modules/bulk-pin.js';
+import { BulkPinStore, withSigningPin } from '../../../modules/bulk-pin.js';
 import { digestFromBase64, signingDigest } from '../../../modules/crypto/digests.js';
 import {
   PKCS11_MODULE,
@@ -103,16 +103,11 @@ const pkcs11Plugin: ModulePlugin = async (app, { context }) => {
         const input = raw ? { kind: 'raw' as const, data: base64(body.data, 'data') } : { kind: 'digest' as const, hash: digestFromBase64(body.data, digest) };
         const useBulk = bulkAllowed && (request.query as { bulk?: boolean }).bulk === true;
         const caller = callerKey(request.caller);
-        let pin = body.pin === undefined ? null : context.decodePin(body.pin);
-        if (pin && useBulk) bulk.set(caller, target.id, pin);
-        if (!pin && useBulk) pin = bulk.get(caller, target.id);
-        if (!pin) throw new ConnectorError('ERR_PIN_REQUIRED');
-        try {
-          const signature = await target.sign({ keyId: body.id, role, digest, padding: body.padding ?? 'pkcs1', input, pin });
-          return ok({ data: signature.toString('base64') });
-        } finally {
-          pin.fill(0);
-        }
+        const pin = body.pin === undefined ? null : context.decodePin(body.pin);
+        const signature = await withSigningPin(bulk, { caller, readerId: target.id, bulk: useBulk, pin }, (secret, fromStore) =>
+          target.sign({ keyId: body.id, role, digest, padding: body.padding ?? 'pkcs1', input, pin: secret, ...(useBulk ? { keepLoginFor: caller, reuseLogin: fromStore } : {}) }),
+        );
+        return ok({ data: signature.toString('base64') });
       },
     );
   };
