@@ -181,6 +181,9 @@ describe.skipIf(tokens.length === 0)(`pkcs11 tokens [${target.backend}]`, () => 
       expect(first.status, first.text).toBe(200);
       const again = await sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true' });
       expect(again.status, again.text).toBe(200);
+      const withPinAgain = await sign(token.id, { algorithm: 'sha256', data: digest(), pin: await encryptPin(api, token.pin), base64Encoded: true }, { query: '?bulk=true' });
+      expect(withPinAgain.status, `the bulk caller sends its PIN again: ${withPinAgain.text}`).toBe(200);
+      expect((await sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true' })).status).toBe(200);
       const stranger = await sign(token.id, { algorithm: 'sha256', data: digest() }, { query: '?bulk=true', origin: undefined });
       expect(stranger.status).toBe(400);
       expect((stranger.body as ErrorBody).code).toBe(PIN_REQUIRED);

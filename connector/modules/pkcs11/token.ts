@@ -131,6 +131,7 @@ export class Pkcs11Token {
       const id = this.keyIdFor(session, request);
       const { native, binding } = this.library;
       if (keep === null || request.reuseLogin !== true || this.loggedInFor !== keep) {
+        if (this.loggedInFor !== null) this.logout(session); // a fresh login: the kept one and its handles end here
         login(native, session, this.slot, request.pin);
         this.loggedInFor = keep;
       }
