@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apduCase, decodeCommand, decodeResponse, encodeCommand, encodeResponse, type CommandApdu } from './apdu.js';
+import { apduCase, decodeCommand, decodeResponse, encodeCommand, encodeResponse, needsExtended, type CommandApdu } from './apdu.js';
 import { ProtocolError } from './errors.js';
 import { fromHex, toHex } from './hex.js';
 import { fcParams } from './fc-params.js';
@@ -55,17 +55,54 @@ describe('command APDU', () => {
     );
   });
 
-  it('is total: any byte string decodes or fails with a ProtocolError', () => {
+  it.each([
+    ['1', 0, 0, 'short'],
+    ['2S', 0, 256, 'short'],
+    ['3S', 255, 0, 'short'],
+    ['4S', 255, 256, 'short'],
+    ['2E', 0, 65536, 'extended'],
+    ['3E', 65535, 0, 'extended'],
+    ['4E', 4000, 65536, 'extended'],
+  ] as const)('round-trips case %s in its own encoding', (name, maxLc, maxLe, form) => {
+    const minLc = maxLc === 0 ? 0 : form === 'extended' && maxLe === 0 ? 256 : 1;
+    const arb = fc.record({
+      cla: byte,
+      ins: byte,
+      p1: byte,
+      p2: byte,
+      data: fc.integer({ min: minLc, max: maxLc }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+      le: maxLe === 0 ? fc.constant(null) : fc.integer({ min: form === 'extended' ? 257 : 1, max: maxLe }),
+    });
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+      fc.property(arb, (cmd) => {
+        const bytes = encodeCommand(cmd);
+        expect(needsExtended(cmd)).toBe(form === 'extended');
+        expect(bytes[4] === 0 && bytes.length > 5).toBe(form === 'extended');
+        const decoded = decodeCommand(bytes);
+        expect(norm(decoded)).toEqual(norm(cmd));
+        expect(apduCase(decoded)).toBe(Number(name[0]));
+      }),
+      fcParams(100),
+    );
+  });
+
+  it('is total: any byte string decodes or fails with a ProtocolError, each within 50 ms', () => {
+    const headerThenLengths = fc
+      .tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.constantFrom(0x00, 0x01, 0xff), fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 300 }))
+      .map(([h, b, l, d]) => Uint8Array.from([...h, b, ...l, ...d]));
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), headerThenLengths), (bytes) => {
         try {
           const cmd = decodeCommand(bytes);
           expect(cmd.cla).toBe(bytes[0]);
+          // decoding is exact: the same fields in the same form give back the same bytes
+          const extended = bytes.length > 5 && bytes[4] === 0;
+          expect(toHex(encodeCommand(cmd, { extended }))).toBe(toHex(bytes));
         } catch (e) {
           expect(e).toBeInstanceOf(ProtocolError);
         }
       }),
-      fcParams(),
+      fcParams(500, { caseBudgetMs: 50 }),
     );
   });
 
@@ -94,6 +131,23 @@ describe('response APDU', () => {
         expect(toHex(res.data)).toBe(toHex(data));
       }),
       fcParams(),
+    );
+  });
+
+  it('is total: any byte string gives data and a status word or a ProtocolError', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        try {
+          const res = decodeResponse(bytes);
+          expect(res.data.length + 2).toBe(bytes.length);
+          expect(res.sw).toBeGreaterThanOrEqual(0);
+          expect(res.sw).toBeLessThanOrEqual(0xffff);
+        } catch (e) {
+          expect(bytes.length).toBeLessThan(2);
+          expect(e).toBeInstanceOf(ProtocolError);
+        }
+      }),
+      fcParams(500, { caseBudgetMs: 50 }),
     );
   });
 });
