@@ -277,4 +277,18 @@ describe('JwtAuthenticator', () => {
     }
     expect(new Set(errors.map((e) => `${e.code} ${e.status} ${e.message}`)).size).toBe(1);
   });
+
+  it('a token verified once is accepted again only for its origins, within its lifetime and while its key stands', async () => {
+    const auth = authenticator();
+    const jwt = token();
+    expect(await outcome(auth, jwt, A)).toBe('app-a');
+    expect(await outcome(auth, jwt, A)).toBe('app-a');
+    expect(await outcome(auth, jwt, B)).toBe(104011); // JWT-07 on every request, verified before or not
+    expect(lastReason).toMatch(/origin/);
+    clock += (1200 + 29) * 1000; // within the leeway after exp
+    expect(await outcome(auth, jwt, A), lastReason).toBe('app-a');
+    clock += 2000;
+    expect(await outcome(auth, jwt, A)).toBe(104011);
+    expect(lastReason).toMatch(/exp/);
+  });
 });

@@ -5,6 +5,7 @@ import { JWS_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm } from './algorithms.
 import { MAX_TOKEN_LENGTH, TokenRejected, parseCompactJws } from './compact.js';
 import type { DsKeySet } from './key-set.js';
 import { MAX_LEEWAY_S } from './limits.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** The claim listing the browser origins a token was minted for (JWT-07); Keycloak's name for the same idea. */
 export const ORIGINS_CLAIM = 'allowed-origins';
@@ -55,6 +56,8 @@ function numericDate(claims: Readonly<Record<string, unknown>>, name: string): n
  * and required when configured. Every refusal is the same 401 for the caller; the reason goes to the log.
  */
 export class JwtAuthenticator {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly keys: KeySource,
     private readonly policy: JwtPolicy,
@@ -85,6 +88,11 @@ export class JwtAuthenticator {
   }
 
   private async verify(token: string, origin: string | undefined): Promise<string> {
+    const again = await this.verifiedBefore(token);
+    if (again) {
+      this.checkOrigins(again.origins, origin);
+      return again.subject;
+    }
     const { header, claims, signature } = parseCompactJws(token);
     const unknown = Object.keys(header).filter((k) => !HEADER_PARAMETERS.has(k));
     if (unknown.length > 0) throw new TokenRejected(`header parameter(s) not understood: ${unknown.slice(0, 4).join(', ')}`);
@@ -121,7 +129,24 @@ export class JwtAuthenticator {
     const sub = claims['sub'];
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new TokenRejected('sub missing or malformed');
     this.checkOrigins(claims[ORIGINS_CLAIM], origin);
+    this.verified.set(token, { subject: sub, kid, alg, key: found.key, iat, exp, origins: claims[ORIGINS_CLAIM] });
     return sub;
+  }
+
+  /**
+   * A token verified before, still inside its lifetime and age bounds (with the leeway) and whose key the DS key
+   * set still gives; otherwise it goes through the full verification again (which names what fails).
+   */
+  private async verifiedBefore(token: string): Promise<{ subject: string; origins: unknown } | null> {
+    const known = this.verified.get(token);
+    if (!known) return null;
+    const nowS = this.now() / 1000;
+    const leeway = this.policy.leewaySeconds;
+    const inTime = nowS < known.exp + leeway && nowS - known.iat < this.policy.maxLifetimeSeconds + leeway;
+    const found = inTime ? await this.keys.key(known.kid, known.alg) : null;
+    if (found?.key === known.key) return known;
+    this.verified.delete(token);
+    return null;
   }
 
   /** The token's origins must include the request's Origin (when the request has one). */
