@@ -5,10 +5,11 @@ import { parseLabArgs } from './lab-args.js';
 describe('t1c-lab lab argument parsing', () => {
   it('parses up with every option', () => {
     expect(
-      parseLabArgs(['up', '--backend', 'embedded', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--no-tokens', '--replace', '--json']),
+      parseLabArgs(['up', '--backend', 'embedded', '--provider', 'containers', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--no-tokens', '--replace', '--json']),
     ).toEqual({
       sub: 'up',
       backend: 'embedded',
+      provider: 'containers',
       cards: [
         { profile: 'iso-echo', persona: null },
         { profile: 'beid-1.8', persona: 'be-fr-adult' },
@@ -23,7 +24,7 @@ describe('t1c-lab lab argument parsing', () => {
   });
 
   it('gives up its defaults: backend chosen later, connector, APDU log and tokens on', () => {
-    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, cards: [], readers: null, connector: true, apduLog: true, tokens: true, replace: false, json: false });
+    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, provider: null, cards: [], readers: null, connector: true, apduLog: true, tokens: true, replace: false, json: false });
     expect(parseLabArgs(['up', '--no-tokens'])).toMatchObject({ tokens: false });
   });
 
@@ -51,6 +52,7 @@ describe('t1c-lab lab argument parsing', () => {
   it.each([
     [['start'], /unknown lab subcommand "start"/],
     [['up', '--backend', 'usb'], /--backend must be pcsc or embedded/],
+    [['up', '--provider', 'podman'], /--provider must be local or containers/],
     [['up', '--card', 'iso-echo:'], /PROFILE\[:PERSONA\]/],
     [['up', '--readers', '0'], /--readers must be an integer ≥ 1/],
     [['up', '--bogus'], /Unknown option '--bogus'/],

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CardSpec } from '../../simulators/lab/lab-runtime.js';
 import type { Backend } from '../../simulators/lab/state.js';
+import type { Provider } from '../../simulators/lab/providers/index.js';
 import { parseCardSpec } from '../../simulators/cards/registry.js';
 import { UsageError } from '../usage-error.js';
 
@@ -10,6 +11,7 @@ export type LabCommand =
   | {
       readonly sub: 'up';
       readonly backend: Backend | null;
+      readonly provider: Provider | null;
       readonly cards: readonly CardSpec[];
       readonly readers: number | null;
       readonly connector: boolean;
@@ -26,12 +28,14 @@ export type LabCommand =
 type Sub = Exclude<LabCommand['sub'], 'help'>;
 
 const HELP: Readonly<Record<Sub, string>> = {
-  up: `Usage: t1c-lab lab up [--backend pcsc|embedded] [--card PROFILE[:PERSONA]]... [--readers N]
+  up: `Usage: t1c-lab lab up [--backend pcsc|embedded] [--provider local|containers] [--card PROFILE[:PERSONA]]... [--readers N]
                       [--no-connector] [--no-apdu-log] [--no-tokens] [--replace] [--json]
 
 Starts a detached lab supervisor (pcscd + vpcd readers, or the connector's embedded reader; the card
 simulators; SoftHSM tokens; the connector) and returns once every card is seen by its reader. State: .lab/state.json.
   --backend       pcsc (default when pcscd and vsmartcard-vpcd are installed) or embedded
+  --provider      local (default: pcscd on this machine) or containers (pcscd + vpcd in a Docker container
+                  of this lab's own, side by side with other labs; without Docker, says so and runs local)
   --card          a card per reader, in order, e.g. iso-echo or beid-1.8:be-fr-adult (repeatable)
   --readers       number of readers (default 2, or one per card; pcsc rounds up to even, at most 16)
   --no-connector  do not start the connector
@@ -66,6 +70,7 @@ Run \`t1c-lab lab <subcommand> --help\` for options.`;
 const OPTIONS = {
   up: {
     backend: { type: 'string' },
+    provider: { type: 'string' },
     card: { type: 'string', multiple: true },
     readers: { type: 'string' },
     'no-connector': { type: 'boolean' },
@@ -104,6 +109,7 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
       return {
         sub: 'up',
         backend: backendOf(values['backend'], hint),
+        provider: providerOf(values['provider'], hint),
         cards: ((values['card'] as string[] | undefined) ?? []).map((spec) => cardOf(spec, hint)),
         readers: values['readers'] === undefined ? null : integerOf(values['readers'], '--readers', 1, hint),
         connector: values['no-connector'] !== true,
@@ -131,6 +137,12 @@ function backendOf(value: unknown, hint: string): Backend | null {
   if (value === undefined) return null;
   if (value === 'pcsc' || value === 'embedded') return value;
   throw new UsageError(`--backend must be pcsc or embedded, not "${String(value)}"`, hint);
+}
+
+function providerOf(value: unknown, hint: string): Provider | null {
+  if (value === undefined) return null;
+  if (value === 'local' || value === 'containers') return value;
+  throw new UsageError(`--provider must be local or containers, not "${String(value)}"`, hint);
 }
 
 function cardOf(spec: string, hint: string): CardSpec {

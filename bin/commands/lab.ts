@@ -12,6 +12,7 @@ export async function run(args: string[]): Promise<number> {
     case 'up': {
       const state = await labUp({
         ...(command.backend ? { backend: command.backend } : {}),
+        ...(command.provider ? { provider: command.provider } : {}),
         cards: command.cards,
         ...(command.readers === null ? {} : { readers: command.readers }),
         connector: command.connector,

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { removeStaleContainers } from '../containers/cleanup.js';
 import { stopStaleConnector } from './connector-process.js';
 import type { LabFiles } from './paths.js';
 import { vpcdDriverDir } from './pcscd-config.js';
@@ -30,6 +31,7 @@ export async function cleanStaleLab(files: LabFiles, log: (line: string) => void
   if (removeIfPresent(files.pcscdConfDir)) cleaned.push('pcscd reader config');
   if (removeIfPresent(files.hsmDir)) cleaned.push('SoftHSM token directory');
   removeIfPresent(vpcdDriverDir(files.pcscdConfDir));
+  cleaned.push(...(await removeStaleContainers(files.dir)));
 
   // pcscd and the route are machine-wide: only with the lock (a test lab elsewhere may be using them).
   let lock;

@@ -9,6 +9,7 @@ import { pcscPrerequisites } from './pcsc-hardware.js';
 import { vpcdReaders } from './pcscd-config.js';
 import { waitForExit, terminate } from './processes.js';
 import type { Backend, LabState } from './state.js';
+import { resolveProvider, type Provider } from './providers/index.js';
 import { liveSupervisorPid } from './supervisor-pid.js';
 import type { SupervisorMessage } from './supervisor.js';
 
@@ -27,6 +28,8 @@ export function defaultBackend(): Backend {
 
 export interface UpOptions {
   readonly backend?: Backend;
+  /** Where pcscd runs: `local` (default) or `containers` (falls back to local, saying so, without Docker). */
+  readonly provider?: Provider;
   readonly cards?: readonly CardSpec[];
   /** Reader count (default: 2, or one per card; pcsc rounds up to even, at most 16). */
   readonly readers?: number;
@@ -66,8 +69,11 @@ export async function labUp(options: UpOptions = {}): Promise<LabState> {
   for (const what of await cleanStaleLab(files)) note(`cleaned leftover: ${what}`);
 
   const cards = options.cards ?? [];
+  const provider = await resolveProvider(options.provider, note);
+  if (provider === 'containers' && options.backend === 'embedded') throw new LabError('ERR_LAB_CONTAINERS', 'the containers provider runs pcscd: it goes with --backend pcsc, not embedded');
   const spec: LabSpec = {
-    backend: options.backend ?? defaultBackend(),
+    backend: options.backend ?? (provider === 'containers' ? 'pcsc' : defaultBackend()),
+    ...(provider === 'containers' ? { provider } : {}),
     cards,
     readers: options.readers ?? Math.max(2, cards.length),
     connector: options.connector ?? true,

@@ -20,7 +20,8 @@ export type LabErrorCode =
   | 'ERR_LAB_TOKENS'
   | 'ERR_LAB_SUPERVISOR'
   | 'ERR_LAB_CONTROL'
-  | 'ERR_LAB_STATE_INVALID';
+  | 'ERR_LAB_STATE_INVALID'
+  | 'ERR_LAB_CONTAINERS';
 
 export class LabError extends Error {
   override readonly name = 'LabError';

@@ -12,8 +12,9 @@ import { LabError } from './lab-error.js';
 import { LabTokens } from './lab-tokens.js';
 import { writeLabOpenScConf } from './opensc-conf.js';
 import type { LabFiles } from './paths.js';
-import { startPcscHardware, type PcscHardware } from './pcsc-hardware.js';
-import { acquirePcscdLock, type PcscdLock } from './pcscd-lock.js';
+import type { PcscHardware } from './pcsc-hardware.js';
+import type { PcscdLock } from './pcscd-lock.js';
+import { startProviderHardware, type Provider } from './providers/index.js';
 import { waitForCardState } from './pcsc-watch.js';
 import type { Backend, LabState } from './state.js';
 
@@ -37,6 +38,8 @@ export interface LabSpec {
   readonly interactive: boolean;
   /** Provision the SoftHSM tokens and give them to the connector (default true; false with `--no-tokens`). */
   readonly tokens?: boolean;
+  /** Where pcscd runs for the pcsc backend: on this machine (default) or in a container of the lab's own. */
+  readonly provider?: Provider;
 }
 
 interface Reader {
@@ -71,7 +74,7 @@ export class LabRuntime {
     private readonly readers: readonly Reader[],
     private readonly slots: CardSlots,
     private readonly cardHost: string,
-    private readonly hardware: PcscHardware | null,
+    private readonly hardware: (PcscHardware & { readonly socket?: string }) | null,
     private readonly lock: PcscdLock | null,
     private readonly log: Log,
   ) {
@@ -101,15 +104,9 @@ export class LabRuntime {
   }
 
   private static async startPcsc(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
-    const kind = spec.interactive ? 'supervisor' : 'batch-supervisor';
-    const lock = await acquirePcscdLock(kind, { labDir: files.dir, waitMs: 120_000 });
-    try {
-      const hardware = await startPcscHardware({ readers: spec.readers, apduLog: spec.apduLog, confDir: files.pcscdConfDir, pcscdLogPath: files.pcscdLog, log });
-      return new LabRuntime(spec, files, hardware.readers, new CardSlots(hardware.readers, hardware.cardHost), hardware.cardHost, hardware, lock, log);
-    } catch (e) {
-      await lock.release();
-      throw e;
-    }
+    const options = { readers: spec.readers, apduLog: spec.apduLog, interactive: spec.interactive, labDir: files.dir, confDir: files.pcscdConfDir, pcscdLogPath: files.pcscdLog, log };
+    const { hardware, lock } = await startProviderHardware(spec.provider ?? 'local', options);
+    return new LabRuntime(spec, files, hardware.readers, new CardSlots(hardware.readers, hardware.cardHost), hardware.cardHost, hardware, lock, log);
   }
 
   private static async startEmbedded(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
@@ -232,6 +229,8 @@ export class LabRuntime {
         cardHost: this.cardHost,
         quickack: this.hardware?.quickack ?? false,
         ...(this.hardware ? { pcscdPid: this.hardware.pcscdPid, pcscdLog: this.files.pcscdLog } : {}),
+        ...(this.spec.provider ? { provider: this.spec.provider } : {}),
+        ...(this.hardware?.socket ? { pcscdSocket: this.hardware.socket } : {}),
         warnings: [...this.warnings],
       },
     };

@@ -38,7 +38,7 @@ export interface VpcdReader {
  *
  * vpcd always offers both slots of an entry, so the lab has an even number of readers (`count` rounded up).
  */
-export function vpcdReaders(count: number): VpcdReader[] {
+export function vpcdReaders(count: number, basePort: number = VPCD_BASE_PORT): VpcdReader[] {
   if (!Number.isInteger(count) || count < 1 || count > PCSCD_MAX_READERS) {
     throw new LabError('ERR_LAB_READER_INVALID', `pcscd offers 1..${PCSCD_MAX_READERS} vpcd readers, not ${count}`);
   }
@@ -46,7 +46,7 @@ export function vpcdReaders(count: number): VpcdReader[] {
   for (let entry = 0; entry < entryCount(count); entry++) {
     for (let slot = 0; slot < VPCD_SLOTS_PER_ENTRY; slot++) {
       const index = entry * VPCD_SLOTS_PER_ENTRY + slot;
-      readers.push({ index, name: `${friendlyName(entry)} 00 ${String(slot).padStart(2, '0')}`, port: VPCD_BASE_PORT + index });
+      readers.push({ index, name: `${friendlyName(entry)} 00 ${String(slot).padStart(2, '0')}`, port: basePort + index });
     }
   }
   return readers;
@@ -63,11 +63,14 @@ export function vpcdDriverDir(confDir: string): string {
   return path.join(path.dirname(confDir), 't1c-lab-vpcd-drivers');
 }
 
-/** The reader.conf text for `count` readers; `driverFor(entry)` is the library each entry loads. */
-export function vpcdReaderConf(count: number, driverFor: (entry: number) => string = () => VPCD_DRIVER): string {
+/**
+ * The reader.conf text for `count` readers; `driverFor(entry)` is the library each entry loads. `basePort`: where
+ * reader 0 listens (another base lets labs in containers on the host's network sit side by side).
+ */
+export function vpcdReaderConf(count: number, driverFor: (entry: number) => string = () => VPCD_DRIVER, basePort: number = VPCD_BASE_PORT): string {
   const blocks: string[] = [];
   for (let entry = 0; entry < entryCount(count); entry++) {
-    const hexPort = '0x' + (VPCD_BASE_PORT + entry * VPCD_SLOTS_PER_ENTRY).toString(16).toUpperCase();
+    const hexPort = '0x' + (basePort + entry * VPCD_SLOTS_PER_ENTRY).toString(16).toUpperCase();
     blocks.push(`FRIENDLYNAME "${friendlyName(entry)}"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      ${driverFor(entry)}\nCHANNELID    ${hexPort}\n`);
   }
   return '# written by t1c-lab; removed when the lab stops\n' + blocks.join('\n');

@@ -38,6 +38,10 @@ export interface LabState {
     readonly quickack: boolean;
     readonly pcscdPid?: number;
     readonly pcscdLog?: string;
+    /** Where pcscd runs (local when absent). */
+    readonly provider?: 'local' | 'containers';
+    /** pcscd's socket when it is not the machine's (containers): PC/SC clients set PCSCLITE_CSOCK_NAME to it. */
+    readonly pcscdSocket?: string;
     readonly warnings: readonly string[];
   };
 }
