@@ -4,7 +4,8 @@ import type { LabState } from '../../simulators/lab/state.js';
 export function formatState(state: LabState): string {
   const lab = state.lab;
   const transport = lab ? `cards at ${lab.cardHost}${state.backend === 'pcsc' ? (lab.quickack ? ' (quickack route)' : ' (no quickack route: ~48 ms/APDU)') : ''}` : '';
-  const lines = [`lab up: backend ${state.backend}${lab ? `, supervisor pid ${lab.supervisorPid}, ${transport}` : ''}`];
+  const provider = lab?.provider === 'containers' ? ` in a container (pcscd socket ${lab.pcscdSocket ?? '?'})` : '';
+  const lines = [`lab up: backend ${state.backend}${provider}${lab ? `, supervisor pid ${lab.supervisorPid}, ${transport}` : ''}`];
   const width = Math.max(...state.readers.map((r) => r.name.length), 0);
   for (const reader of state.readers) {
     const card = reader.card;
