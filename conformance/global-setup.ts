@@ -54,11 +54,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('t1cTarget', target);
     return async () => undefined;
   }
-  const backend = (process.env['T1C_LAB_BACKEND'] as Backend | undefined) ?? defaultBackend();
-  const dir = path.join(repoRoot(), '.lab', `conformance-${backend}`);
+  const provider = process.env['T1C_LAB_PROVIDER'] === 'containers' ? 'containers' : 'local';
+  const backend = (process.env['T1C_LAB_BACKEND'] as Backend | undefined) ?? (provider === 'containers' ? 'pcsc' : defaultBackend());
+  // Labs side by side (certify --parallel) each have a dir of their own.
+  const shard = process.env['T1C_LAB_SHARD'];
+  const dir = path.join(repoRoot(), '.lab', `conformance-${backend}${provider === 'containers' ? '-ct' : ''}${shard ? `-${shard}` : ''}`);
   const cards = parseCards(process.env['T1C_LAB_CARDS'] ?? DEFAULT_CARDS);
   // One reader more than cards: suites that need a fresh card (new PIN counters) insert it there.
-  const state = await labUp({ backend, cards, readers: cards.length + 1, dir, replace: true });
+  const state = await labUp({ backend, cards, readers: cards.length + 1, dir, replace: true, ...(provider === 'containers' && backend === 'pcsc' ? { provider } : {}), onNote: (line) => console.error(`t1c-lab: ${line}`) });
   if (!state.connector) {
     await labDown(dir);
     throw new Error('the lab came up without a connector');

@@ -3,13 +3,15 @@ import { isCardProfileId, listCardProfiles, loadCardProfile } from '../../fixtur
 import type { CardChoice, CertifyPlan } from './run.js';
 
 export const CERTIFY_USAGE = `usage: t1c-lab certify [--target URL --ca PEM [--origin ORIGIN] [--state FILE] [--ds-url URL --api-key KEY]] [--backend pcsc|embedded|both]
-                     [--cards PROFILE[:PERSONA],…] [--suite NAME,…] [--report DIR]
+                     [--provider local|containers [--parallel N]] [--cards PROFILE[:PERSONA],…] [--suite NAME,…] [--report DIR]
 
 Brings up the lab (or uses --target), runs the conformance suites per card type and backend, prints the
 card type × suite matrix and writes index.html, summary.json and junit.xml (default reports/certification/).
 With --target, --state names a file in the lab state format saying which card sits in which reader, and
 --ds-url/--api-key the Distribution Service and an application API key the suites get tokens with
 (or T1C_TARGET_DS_URL / T1C_TARGET_API_KEY).
+--provider containers runs the pcsc backend's pcscd in a container per lab (default backend then pcsc);
+--parallel N deals the card types over N such labs side by side and merges their reports.
 Exit code 1 when anything failed.`;
 
 export class CertifyUsageError extends Error {}
@@ -33,6 +35,8 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
         'ds-url': { type: 'string' },
         'api-key': { type: 'string' },
         backend: { type: 'string' },
+        provider: { type: 'string' },
+        parallel: { type: 'string' },
         cards: { type: 'string' },
         suite: { type: 'string' },
         report: { type: 'string' },
@@ -43,7 +47,13 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
     throw new CertifyUsageError((e as Error).message);
   }
   const v = parsed.values;
-  const backendArg = v.backend ?? (pcscAvailable ? 'both' : 'embedded');
+  const provider = v.provider ?? 'local';
+  if (provider !== 'local' && provider !== 'containers') throw new CertifyUsageError(`--provider must be local or containers, not "${provider}"`);
+  const parallel = v.parallel === undefined ? 1 : Number(v.parallel);
+  if (!/^\d+$/.test(v.parallel ?? '1') || parallel < 1) throw new CertifyUsageError(`--parallel must be an integer ≥ 1, not "${v.parallel}"`);
+  if (parallel > 1 && provider !== 'containers') throw new CertifyUsageError('--parallel needs --provider containers (one pcscd per machine otherwise)');
+  if (v.target !== undefined && (v.provider !== undefined || v.parallel !== undefined)) throw new CertifyUsageError('--provider and --parallel concern the lab; --target certifies a connector without one');
+  const backendArg = v.backend ?? (provider === 'containers' ? 'pcsc' : pcscAvailable ? 'both' : 'embedded');
   if (!['pcsc', 'embedded', 'both'].includes(backendArg)) throw new CertifyUsageError(`--backend must be pcsc, embedded or both, not "${backendArg}"`);
   const backends = backendArg === 'both' ? (['pcsc', 'embedded'] as const) : ([backendArg as 'pcsc' | 'embedded'] as const);
   if (v.target !== undefined && v.ca === undefined) throw new CertifyUsageError('--target needs --ca (the PEM of the CA that issued its certificate)');
@@ -59,6 +69,8 @@ export function parseCertifyArgs(args: string[], pcscAvailable: boolean): Certif
   return {
     ...(v.target !== undefined ? { target: { url: v.target, caCert: v.ca!, ...(v.origin ? { origin: v.origin } : {}), ...(v.state ? { state: v.state } : {}), ...ds } } : {}),
     backends,
+    ...(provider === 'containers' ? { provider } : {}),
+    ...(parallel > 1 ? { parallel } : {}),
     cards,
     suites: v.suite ? v.suite.split(',').map((s) => s.trim()).filter(Boolean) : [],
     reportDir: v.report ?? 'reports/certification',

@@ -80,4 +80,13 @@ describe('certify arguments', () => {
     expect(() => parseCertifyArgs(['--target', 'https://127.0.0.1:1'], true)).toThrow(/--ca/);
     expect(() => parseCertifyArgs(['--backend', 'usb'], true)).toThrow(CertifyUsageError);
   });
+
+  it('takes --provider containers (backend pcsc by default, even without a local pcscd) and --parallel N with it only', () => {
+    expect(parseCertifyArgs(['--provider', 'containers', '--parallel', '2'], false)).toMatchObject({ backends: ['pcsc'], provider: 'containers', parallel: 2 });
+    expect(parseCertifyArgs(['--provider', 'local'], true)).not.toHaveProperty('provider');
+    expect(() => parseCertifyArgs(['--parallel', '2'], true)).toThrow(/needs --provider containers/);
+    expect(() => parseCertifyArgs(['--provider', 'containers', '--parallel', '0'], true)).toThrow(/--parallel must be an integer/);
+    expect(() => parseCertifyArgs(['--provider', 'podman'], true)).toThrow(/--provider must be local or containers/);
+    expect(() => parseCertifyArgs(['--target', 'https://127.0.0.1:1', '--ca', 'x', '--provider', 'containers'], true)).toThrow(/concern the lab/);
+  });
 });

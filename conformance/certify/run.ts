@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadCardProfile } from '../../fixtures/cards/index.js';
 import { repoRoot } from '../../simulators/lab/paths.js';
 import { buildMatrix, type Matrix } from './matrix.js';
+import { mergeShardRecords, shardCards } from './merge.js';
 import { recordsFromVitest, type TestRecord, type VitestJsonReport } from './results.js';
 
 export interface CardChoice {
@@ -17,6 +18,10 @@ export interface CertifyPlan {
   /** `ds` (the DS URL and one application's API key): the suites then call the target with that application's tokens. */
   readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string; readonly state?: string; readonly ds?: { readonly url: string; readonly apiKey: string } };
   readonly backends: readonly ('pcsc' | 'embedded')[];
+  /** Where the pcsc backend's pcscd runs (default local). */
+  readonly provider?: 'local' | 'containers';
+  /** Card types sharded over this many labs run side by side (containers provider; default 1). */
+  readonly parallel?: number;
   readonly cards: readonly CardChoice[];
   /** Suite folders under conformance/ (empty: all). */
   readonly suites: readonly string[];
@@ -73,13 +78,39 @@ export async function certify(plan: CertifyPlan): Promise<{ matrix: Matrix; reco
     if (plan.target.ds) Object.assign(env, { T1C_TARGET_DS_URL: plan.target.ds.url, T1C_TARGET_API_KEY: plan.target.ds.apiKey });
     records.push(...(await runSuites(env, plan.suites, 'target', profiles, plan.quiet)));
   } else {
+    const provider = plan.provider === 'containers' ? { T1C_LAB_PROVIDER: 'containers' } : {};
+    const parallel = plan.parallel ?? 1;
     for (const backend of plan.backends) {
+      if (parallel > 1) {
+        records.push(...(await runShards(plan, backend, provider, profiles, parallel, say)));
+        continue;
+      }
       for (const batch of batches(plan.cards, backend === 'pcsc' ? PCSC_READERS : plan.cards.length || 1)) {
         const cards = batch.map(cardSpec).join(',');
         say(`\n── ${backend}: ${cards || 'no cards'} ──`);
-        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards }, plan.suites, backend, profiles, plan.quiet)));
+        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards, ...provider }, plan.suites, backend, profiles, plan.quiet)));
       }
     }
   }
   return { matrix: buildMatrix(records), records };
+}
+
+/**
+ * The card types dealt over `n` labs side by side (each its own lab dir, `T1C_LAB_SHARD`), every lab running the
+ * suites; their records merged as one run's. Progress goes to each shard's summary line, not the terminal.
+ */
+async function runShards(plan: CertifyPlan, backend: 'pcsc' | 'embedded', provider: Record<string, string>, profiles: readonly string[], n: number, say: (line: string) => void): Promise<TestRecord[]> {
+  const shards = shardCards(plan.cards, n);
+  say(`\n── ${backend}: ${shards.length} labs side by side: ${shards.map((s, i) => `[${i}] ${s.map(cardSpec).join(',')}`).join('  ')} ──`);
+  const results = await Promise.all(
+    shards.map(async (shard, i) => {
+      const env = { T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: shard.map(cardSpec).join(','), T1C_LAB_SHARD: String(i), ...provider };
+      const t0 = performance.now();
+      const records = await runSuites(env, plan.suites, backend, profiles, true);
+      const failed = records.filter((r) => r.outcome === 'failed').length;
+      say(`   [${i}] done in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${records.length - failed} ran without failure, ${failed} failed`);
+      return records;
+    }),
+  );
+  return mergeShardRecords(results);
 }
