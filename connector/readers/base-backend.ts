@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ConnectorError, isConnectorError } from '../errors/index.js';
+import { isProtocolError } from '../protocol/index.js';
 import { readerId } from './ids.js';
 import type { ApduTracer, RawCard, SessionBounds } from './raw-card.js';
 import { SessionQueue } from './session-queue.js';
@@ -129,9 +130,13 @@ export abstract class BaseBackend implements ReaderBackend {
   }
 }
 
+/** Decoding errors of what a card sent: inside a session they mean the card answered something malformed. */
+const CARD_DATA_ERRORS: ReadonlySet<string> = new Set(['ERR_TLV_MALFORMED', 'ERR_RESPONSE_MALFORMED']);
+
 function asReaderError(e: unknown, deadline: AbortSignal): unknown {
   if (isConnectorError(e, 'ERR_CARD_REMOVED') || isConnectorError(e, 'ERR_CARD_TIMEOUT')) return e;
   if (deadline.aborted) return new ConnectorError('ERR_OPERATION_DEADLINE', { cause: e });
+  if (isProtocolError(e) && CARD_DATA_ERRORS.has(e.code)) return new ConnectorError('ERR_CARD_PROTOCOL', { message: `card data: ${e.message}`, cause: e });
   return e;
 }
 

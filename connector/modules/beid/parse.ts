@@ -133,13 +133,15 @@ export interface CertificateEntry {
 }
 
 export function describeCertificate(der: Buffer, certificateType: string, id: string, issuerDer?: Buffer): CertificateEntry {
-  let cert: X509Certificate;
+  const spkiHash = (c: X509Certificate): string => createHash('sha256').update(c.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  let described: Omit<CertificateEntry, 'certificate' | 'certificateType' | 'id' | 'hashIssPubKey'>;
   try {
-    cert = new X509Certificate(der);
+    // A certificate can parse yet hold a key OpenSSL cannot decode: every field read belongs in the try.
+    const cert = new X509Certificate(der);
+    described = { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), serialNumber: cert.serialNumber, hashSubPubKey: spkiHash(cert) };
   } catch (e) {
     throw new ConnectorError('ERR_CARD_PROTOCOL', { message: 'card holds an unreadable certificate', cause: e });
   }
-  const spkiHash = (c: X509Certificate): string => createHash('sha256').update(c.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
   let issuerHash = '';
   if (issuerDer) {
     try {
@@ -148,16 +150,7 @@ export function describeCertificate(der: Buffer, certificateType: string, id: st
       issuerHash = '';
     }
   }
-  return {
-    certificate: der.toString('base64'),
-    certificateType,
-    id,
-    subject: cert.subject.replace(/\n/g, ', '),
-    issuer: cert.issuer.replace(/\n/g, ', '),
-    serialNumber: cert.serialNumber,
-    hashSubPubKey: spkiHash(cert),
-    hashIssPubKey: issuerHash,
-  };
+  return { certificate: der.toString('base64'), certificateType, id, ...described, hashIssPubKey: issuerHash };
 }
 
 /** EF(TokenInfo) 5032: serial, label and the four version bytes at the end of the SEQUENCE (cards.md §1.4). */

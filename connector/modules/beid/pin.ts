@@ -62,6 +62,9 @@ export interface SignRequest {
  * MSE SET, VERIFY, PSO:CDS — in that order, so PSO directly follows VERIFY as the non-repudiation key demands
  * ("PIN just before", cards.md §1.7) — then LOG OFF. RSA answers the signature, EC answers r‖s.
  */
+/** What a BeID key can sign to: RSA 1024–4096 bits (a modulus' length), ECDSA r‖s on P-256, P-384 or P-521. */
+const SIGNATURE_LENGTHS: Readonly<Record<BeidCardType['keyType'], readonly number[]>> = { rsa: [128, 256, 384, 512], ec: [64, 96, 132] };
+
 export async function sign(channel: CardChannel, card: BeidCardType, request: SignRequest): Promise<Buffer> {
   const recipe = signatureRecipe(card, request.digest, request.hash, request.padding);
   const keyRef = request.key === 'nonRepudiation' ? BEID_KEY.NON_REPUDIATION : BEID_KEY.AUTHENTICATION;
@@ -74,6 +77,9 @@ export async function sign(channel: CardChannel, card: BeidCardType, request: Si
     const res = await channel.transmit(psoComputeSignature(recipe.dataToBeSigned));
     if (res.sw === SW.SECURITY_STATUS_NOT_SATISFIED) throw new ConnectorError('ERR_CARD_SECURITY_STATUS');
     expectOk(res, 'PSO: COMPUTE DIGITAL SIGNATURE');
+    if (!SIGNATURE_LENGTHS[card.keyType].includes(res.data.length)) {
+      throw new ConnectorError('ERR_CARD_PROTOCOL', { message: `a ${card.keyType} signature of ${res.data.length} bytes` });
+    }
     return Buffer.from(res.data);
   });
 }

@@ -1,4 +1,4 @@
-import { X509Certificate, verify as verifySignature } from 'node:crypto';
+import { X509Certificate, verify as verifySignature, type KeyObject } from 'node:crypto';
 
 /**
  * Checks a National Register (RRN) signature over an identity or address file. EC signatures are DER followed by
@@ -6,13 +6,13 @@ import { X509Certificate, verify as verifySignature } from 'node:crypto';
  * P-384, else SHA-256 then SHA-1 (older cards).
  */
 export function verifyRrnSignature(rrnCertificate: Buffer, signed: Buffer, signatureFile: Buffer): boolean {
-  let cert: X509Certificate;
+  let key: KeyObject;
   try {
-    cert = new X509Certificate(rrnCertificate);
+    // a certificate may parse and still hold a key OpenSSL cannot decode
+    key = new X509Certificate(rrnCertificate).publicKey;
   } catch {
     return false;
   }
-  const key = cert.publicKey;
   try {
     if (key.asymmetricKeyType === 'ec') {
       if (signatureFile[0] !== 0x30 || signatureFile.length < 2) return false;
