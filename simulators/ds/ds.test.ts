@@ -35,6 +35,17 @@ describe('DS simulator', () => {
     expect(payload.exp).toBe(payload.iat! + 1200);
   });
 
+  it('tells its own clock in the Date header, the clock its tokens are minted with', async () => {
+    const saved = now;
+    now = Date.UTC(2031, 4, 6, 7, 8, 9);
+    try {
+      const res = await fetch(`${ds.url}${DS_PATHS.jwks}`);
+      expect(res.headers.get('date')).toBe('Tue, 06 May 2031 07:08:09 GMT');
+    } finally {
+      now = saved;
+    }
+  });
+
   it('answers an unknown, missing or revoked API key with 401 and a JSON error', async () => {
     for (const headers of [{ apikey: 'nope' }, {}]) {
       const res = await get(DS_PATHS.token, headers);

@@ -45,6 +45,11 @@ export function buildDsApp(deps: DsAppDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   const counters: DsCounters = { tokenRequests: 0, jwksRequests: 0, corsRequests: 0 };
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // The Date header tells the DS's clock, the one its tokens' iat/nbf/exp come from (a DS with a skewed `now`
+  // shows it there, as a real one would).
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('date', new Date(now()).toUTCString());
+  });
   const admin = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const key = request.headers[ADMIN_HEADER];
     if (!sameSecret(typeof key === 'string' ? key : undefined, deps.adminKey)) await refuse(reply, 401, 'admin key required');
