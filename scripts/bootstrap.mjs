@@ -18,8 +18,14 @@ const STRICT = process.env.T1C_LAB_STRICT === '1';
 const DRY_RUN = process.env.T1C_BOOTSTRAP_DRY_RUN === '1';
 
 /** lab-recipe.md; `--no-install-recommends` keeps pcsc-tools from pulling in GTK. */
-const PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'libnss3-tools', 'chromium'];
-const SOURCE_DIRS = ['connector', 'simulators', 'conformance', 'load', 'fixtures', 'bin', 'installer'];
+const BASE_PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'libnss3-tools', 'chromium'];
+/**
+ * The containers provider's engine and image builder: installed in strict mode (CI, where the container suite must
+ * run; scripts/docker-engine.mjs starts the engine), left to the user otherwise.
+ */
+const CONTAINER_PACKAGES = ['docker.io', 'debootstrap'];
+const PACKAGES = STRICT ? [...BASE_PACKAGES, ...CONTAINER_PACKAGES] : BASE_PACKAGES;
+const SOURCE_DIRS = ['connector', 'simulators', 'conformance', 'load', 'fixtures', 'bin', 'installer', 'doctor'];
 const BUILD_STAMP = path.join(ROOT, 'dist', '.build-stamp');
 const NATIVE_BINDINGS = ['smartcard', 'pkcs11js'];
 
