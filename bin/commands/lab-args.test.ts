@@ -41,10 +41,23 @@ describe('t1c-lab lab argument parsing', () => {
     expect(parseLabArgs(['remove', '--reader', '0'])).toEqual({ sub: 'remove', reader: 0, json: false });
   });
 
+  it('parses fault with each kind and its options', () => {
+    expect(parseLabArgs(['fault', 'remove', '--reader', '1', '--after', '5'])).toEqual({ sub: 'fault', reader: 1, fault: { kind: 'remove', afterApdus: 5 }, json: false });
+    expect(parseLabArgs(['fault', 'remove', '--reader', '0'])).toMatchObject({ fault: { kind: 'remove' } });
+    expect(parseLabArgs(['fault', 'latency', '--reader', '0', '--model', 'fixed', '--sign-ms', '680', '--apdu-ms', '12', '--json'])).toEqual({
+      sub: 'fault',
+      reader: 0,
+      fault: { kind: 'latency', model: 'fixed', signMs: 680, apduMs: 12 },
+      json: true,
+    });
+    expect(parseLabArgs(['fault', 'drop', '--reader', '0', '--count', '2'])).toMatchObject({ fault: { kind: 'drop', count: 2 } });
+    for (const kind of ['power-off', 'corrupt', 'clear']) expect(parseLabArgs(['fault', kind, '--reader', '0'])).toMatchObject({ fault: { kind } });
+  });
+
   it('answers --help at every level', () => {
-    expect(parseLabArgs([])).toMatchObject({ sub: 'help', text: expect.stringContaining('t1c-lab lab <up|status|down|insert|remove>') });
+    expect(parseLabArgs([])).toMatchObject({ sub: 'help', text: expect.stringContaining('t1c-lab lab <up|status|down|insert|remove|fault>') });
     expect(parseLabArgs(['--help'])).toMatchObject({ sub: 'help' });
-    for (const sub of ['up', 'status', 'down', 'insert', 'remove']) {
+    for (const sub of ['up', 'status', 'down', 'insert', 'remove', 'fault']) {
       expect(parseLabArgs([sub, '--help'])).toMatchObject({ sub: 'help', text: expect.stringContaining(`t1c-lab lab ${sub}`) });
     }
   });
@@ -62,6 +75,12 @@ describe('t1c-lab lab argument parsing', () => {
     [['insert', 'iso-echo', '--reader', '-1'], /--reader|ambiguous|Option/],
     [['insert', 'iso-echo', '--reader', 'x'], /--reader must be an integer ≥ 0/],
     [['remove'], /needs --reader/],
+    [['fault', '--reader', '0'], /exactly one KIND/],
+    [['fault', 'melt', '--reader', '0'], /kind must be one of/],
+    [['fault', 'drop'], /needs --reader/],
+    [['fault', 'drop', '--reader', '0', '--count', 'x'], /--count must be a number/],
+    [['fault', 'drop', '--reader', '0', '--count', '0'], /count must be an integer/],
+    [['fault', 'latency', '--reader', '0'], /latency model/],
     [['down', '--json'], /Unknown option '--json'/],
   ])('rejects %j as a usage error', (args, message) => {
     let error: unknown;

@@ -3,6 +3,8 @@ import type { CardSpec } from '../../simulators/lab/lab-runtime.js';
 import type { Backend } from '../../simulators/lab/state.js';
 import type { Provider } from '../../simulators/lab/providers/index.js';
 import { parseCardSpec } from '../../simulators/cards/registry.js';
+import { CARD_FAULT_KINDS, type CardFault } from '../../simulators/cards/fault-card.js';
+import { parseCardFault } from '../../simulators/lab/faults.js';
 import { UsageError } from '../usage-error.js';
 
 /** `t1c-lab lab …` as parsed from the command line (CONTRACTS.md "The lab"). */
@@ -23,7 +25,8 @@ export type LabCommand =
   | { readonly sub: 'status'; readonly json: boolean }
   | { readonly sub: 'down' }
   | { readonly sub: 'insert'; readonly card: CardSpec; readonly reader: number | null; readonly json: boolean }
-  | { readonly sub: 'remove'; readonly reader: number; readonly json: boolean };
+  | { readonly sub: 'remove'; readonly reader: number; readonly json: boolean }
+  | { readonly sub: 'fault'; readonly reader: number; readonly fault: CardFault; readonly json: boolean };
 
 type Sub = Exclude<LabCommand['sub'], 'help'>;
 
@@ -55,15 +58,28 @@ Inserts a fresh card (new PIN counters) into reader N, or the first empty reader
   remove: `Usage: t1c-lab lab remove --reader N [--json]
 
 Takes the card out of reader N.`,
+  fault: `Usage: t1c-lab lab fault KIND --reader N [--after N] [--count N] [--model none|real|fixed]
+                         [--sign-ms MS] [--apdu-ms MS] [--json]
+
+Puts a fault on the card in reader N:
+  remove     take the card out now, or with --after N when its Nth APDU from now arrives (left unanswered)
+  power-off  the card loses power: its PIN rights and security environment go, it answers nothing until the
+             reader powers it on again
+  latency    per-command delay: --model real (the profile's real-card timings: RSA-2048 sign 150 ms, ECDSA
+             P-384 95 ms), fixed (--sign-ms, --apdu-ms), none (simulator speed)
+  drop       the next --count N answers (default 1) never come
+  corrupt    the next --count N answers (default 1) get one byte changed
+  clear      every pending fault and the latency model go`,
 };
 
-export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove> [options]
+export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove|fault> [options]
 
   up       start the lab (readers, cards, connector) in the background
   status   show readers, cards and the connector
   down     stop the lab and clean up
   insert   insert a card:  lab insert PROFILE[:PERSONA] [--reader N]
   remove   remove a card:  lab remove --reader N
+  fault    inject a fault: lab fault remove|power-off|latency|drop|corrupt|clear --reader N
 
 Run \`t1c-lab lab <subcommand> --help\` for options.`;
 
@@ -84,6 +100,16 @@ const OPTIONS = {
   down: { help: { type: 'boolean', short: 'h' } },
   insert: { reader: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   remove: { reader: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  fault: {
+    reader: { type: 'string' },
+    after: { type: 'string' },
+    count: { type: 'string' },
+    model: { type: 'string' },
+    'sign-ms': { type: 'string' },
+    'apdu-ms': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
 } satisfies Record<Sub, NonNullable<ParseArgsConfig['options']>>;
 
 const isSub = (name: string): name is Sub => Object.hasOwn(HELP, name);
@@ -96,7 +122,7 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
   let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
   try {
     const options: NonNullable<ParseArgsConfig['options']> = OPTIONS[name];
-    const result = parseArgs({ args: rest, options, allowPositionals: name === 'insert', strict: true });
+    const result = parseArgs({ args: rest, options, allowPositionals: name === 'insert' || name === 'fault', strict: true });
     parsed = { values: result.values, positionals: result.positionals };
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e), hint);
@@ -130,6 +156,35 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
     case 'remove':
       if (values['reader'] === undefined) throw new UsageError('lab remove needs --reader N', hint);
       return { sub: 'remove', reader: integerOf(values['reader'], '--reader', 0, hint), json };
+    case 'fault': {
+      if (positionals.length !== 1) throw new UsageError(`lab fault takes exactly one KIND (${CARD_FAULT_KINDS.join(', ')})`, hint);
+      if (values['reader'] === undefined) throw new UsageError('lab fault needs --reader N', hint);
+      return { sub: 'fault', reader: integerOf(values['reader'], '--reader', 0, hint), fault: faultOf(positionals[0]!, values, hint), json };
+    }
+  }
+}
+
+/** The CLI's fault options as the control protocol's fault; the lab's own check names what is wrong. */
+function faultOf(kind: string, values: Record<string, unknown>, hint: string): CardFault {
+  const number = (flag: string, field: string): Record<string, number> => {
+    const v = values[flag];
+    if (v === undefined) return {};
+    const n = Number(v);
+    if (String(v).trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, not "${String(v)}"`, hint);
+    return { [field]: n };
+  };
+  const raw = {
+    kind,
+    ...number('after', 'afterApdus'),
+    ...number('count', 'count'),
+    ...(values['model'] === undefined ? {} : { model: values['model'] }),
+    ...number('sign-ms', 'signMs'),
+    ...number('apdu-ms', 'apduMs'),
+  };
+  try {
+    return parseCardFault(raw);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e), hint);
   }
 }
 

@@ -1,4 +1,4 @@
-import { labDown, labInsert, labRemove, labStatus, labUp } from '../../simulators/lab/lab-client.js';
+import { labDown, labFault, labInsert, labRemove, labStatus, labUp } from '../../simulators/lab/lab-client.js';
 import { parseLabArgs } from './lab-args.js';
 import { printState } from './lab-print.js';
 
@@ -41,6 +41,9 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     case 'remove':
       printState(await labRemove(command.reader), command.json);
+      return 0;
+    case 'fault':
+      printState(await labFault(command.reader, command.fault), command.json);
       return 0;
   }
 }

@@ -1,3 +1,4 @@
+import type { CardFault } from '../cards/fault-card.js';
 import type { LabErrorCode } from './lab-error.js';
 import type { LabState } from './state.js';
 
@@ -9,6 +10,7 @@ export type ControlRequest =
   | { readonly id: number; readonly op: 'status' }
   | { readonly id: number; readonly op: 'insert'; readonly profile: string; readonly persona: string | null; readonly reader?: number }
   | { readonly id: number; readonly op: 'remove'; readonly reader: number }
+  | { readonly id: number; readonly op: 'fault'; readonly reader: number; readonly fault: CardFault }
   | { readonly id: number; readonly op: 'down' };
 
 export type ControlOp = ControlRequest['op'];
@@ -29,7 +31,7 @@ export class LineDecoder {
   }
 }
 
-const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'down'];
+const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'down'];
 
 /** Parses and checks one request line; null when it is not a well-formed request. */
 export function parseRequest(line: string): ControlRequest | null {
@@ -50,6 +52,10 @@ export function parseRequest(line: string): ControlRequest | null {
       break;
     case 'remove':
       if (!Number.isInteger(reader)) return null;
+      break;
+    case 'fault':
+      // the fault itself is checked by the lab (parseCardFault), which names what is wrong with it
+      if (!Number.isInteger(reader) || typeof r['fault'] !== 'object' || r['fault'] === null) return null;
       break;
   }
   return data as ControlRequest;

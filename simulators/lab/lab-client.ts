@@ -12,6 +12,7 @@ import type { Backend, LabState } from './state.js';
 import { resolveProvider, type Provider } from './providers/index.js';
 import { liveSupervisorPid } from './supervisor-pid.js';
 import type { SupervisorMessage } from './supervisor.js';
+import type { CardFault } from '../cards/fault-card.js';
 
 /** The client side of the detached lab: what `t1c-lab lab …` and suites call. */
 
@@ -136,6 +137,11 @@ export function labInsert(card: CardSpec, reader?: number, dir?: string): Promis
 
 export function labRemove(reader: number, dir?: string): Promise<LabState> {
   return sendControl(filesFor(dir).controlSocket, { op: 'remove', reader });
+}
+
+/** Puts a fault on the card in `reader` (simulators/lab/faults.ts). */
+export function labFault(reader: number, fault: CardFault, dir?: string): Promise<LabState> {
+  return sendControl(filesFor(dir).controlSocket, { op: 'fault', reader, fault });
 }
 
 export interface DownResult {

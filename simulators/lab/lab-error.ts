@@ -21,7 +21,8 @@ export type LabErrorCode =
   | 'ERR_LAB_SUPERVISOR'
   | 'ERR_LAB_CONTROL'
   | 'ERR_LAB_STATE_INVALID'
-  | 'ERR_LAB_CONTAINERS';
+  | 'ERR_LAB_CONTAINERS'
+  | 'ERR_LAB_FAULT_INVALID';
 
 export class LabError extends Error {
   override readonly name = 'LabError';

@@ -3,7 +3,9 @@ import { toHex } from '../../connector/protocol/index.js';
 import { prepareCard, type PreparedCard } from '../cards/registry.js';
 import { withLatency, type CardLatency } from '../cards/latency.js';
 import { ApduTrace } from './apdu-trace.js';
+import type { CardFault } from '../cards/fault-card.js';
 import { CardSlots } from './card-slots.js';
+import { LabFaults } from './faults.js';
 import { LAB_APP_ORIGIN, connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle } from './connector-process.js';
 import { waitForConnectorReaders, type ConnectorEndpoint, type ConnectorReader } from './connector-readers.js';
 import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
@@ -58,6 +60,7 @@ export class LabRuntime {
   private readonly occupants = new Map<number, PreparedCard>();
   private readonly traces = new Map<number, ApduTrace>();
   private readonly warnings: string[] = [];
+  private readonly faults: LabFaults;
   private connector: ConnectorHandle | null = null;
   /** The lab's Distribution Service: runs for the whole lab, with or without the connector. */
   private ds: LabDs | null = null;
@@ -83,6 +86,7 @@ export class LabRuntime {
       this.traces.set(reader.index, new ApduTrace(files.apduTrace(reader.index)));
     }
     if (hardware?.routeWarning) this.warnings.push(hardware.routeWarning);
+    this.faults = new LabFaults((index) => this.remove(index), log);
   }
 
   static async start(spec: LabSpec, files: LabFiles, log: Log): Promise<LabRuntime> {
@@ -177,7 +181,7 @@ export class LabRuntime {
     const fresh = prepareCard(spec.profile, spec.persona);
     const prepared = spec.latency ? { ...fresh, card: withLatency(fresh.card, spec.latency) } : fresh;
     const trace = this.traces.get(index)!;
-    await this.slots.insert(index, prepared.card, { onExchange: trace.onExchange }, this.readersListen);
+    await this.slots.insert(index, this.faults.wrap(index, prepared.card), { onExchange: trace.onExchange }, this.readersListen);
     this.occupants.set(index, prepared);
     trace.note(`inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''} ATR ${toHex(prepared.card.atr)}`);
     this.log(`reader ${index}: inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''}`);
@@ -197,11 +201,19 @@ export class LabRuntime {
   async remove(readerIndex: number): Promise<LabState> {
     const reader = this.readerAt(readerIndex);
     await this.slots.remove(readerIndex);
+    this.faults.forget(readerIndex);
     this.occupants.delete(readerIndex);
     this.traces.get(readerIndex)?.note('removed');
     this.log(`reader ${readerIndex}: removed`);
     if (this.hardware) await waitForCardState(reader.name, { present: false });
     await this.connectorSees(reader.name, null);
+    return this.state();
+  }
+
+  /** Puts a fault on the card in a reader (simulators/lab/faults.ts); a removal returns once the connector saw it. */
+  async fault(readerIndex: number, fault: CardFault): Promise<LabState> {
+    this.readerAt(readerIndex);
+    await this.faults.apply(readerIndex, fault);
     return this.state();
   }
 

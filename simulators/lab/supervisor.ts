@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { serveControl, type ControlServer } from './control-server.js';
 import type { ControlRequest } from './control-protocol.js';
 import { errorLine, isLabError, LabError } from './lab-error.js';
+import { parseCardFault } from './faults.js';
 import { LabRuntime, type LabSpec } from './lab-runtime.js';
 import { labDir, labFiles, type LabFiles } from './paths.js';
 import { removeState, writeState, type LabState } from './state.js';
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
         return persist(await runtime.insert({ profile: request.profile, persona: request.persona }, request.reader));
       case 'remove':
         return persist(await runtime.remove(request.reader));
+      case 'fault':
+        return persist(await runtime.fault(request.reader, parseCardFault(request.fault)));
       case 'down': {
         const last = runtime.state();
         await shutdown('lab down');
