@@ -18,6 +18,11 @@ export interface DoctorFlags {
   readonly dnsServer?: readonly string[];
 }
 
+/** The lab's connector CA: its state names the file (a PEM in the state itself is taken as it is). */
+function labCa(caCert: string): { pem: string; source: string } {
+  return caCert.startsWith('-----BEGIN') ? { pem: caCert, source: "the lab's connector CA" } : { pem: readFileSync(caCert, 'utf8'), source: caCert };
+}
+
 /** Flags first, then the lab's state (--lab), then the defaults. Throws with a message for a bad flag. */
 export function doctorOptions(flags: DoctorFlags, lab: LabState | null, env: NodeJS.ProcessEnv = process.env): DoctorOptions {
   const connectorUrl = flags.connector ?? lab?.connector?.url ?? DEFAULT_CONNECTOR_URL;
@@ -30,7 +35,7 @@ export function doctorOptions(flags: DoctorFlags, lab: LabState | null, env: Nod
     apiKey = env[flags.apiKeyEnv] ?? null;
     if (!apiKey) throw new Error(`--api-key-env ${flags.apiKeyEnv}: that environment variable is empty or not set`);
   }
-  const ca = flags.ca !== undefined ? { pem: readFileSync(flags.ca, 'utf8'), source: flags.ca } : lab?.connector ? { pem: lab.connector.caCert, source: "the lab's connector CA" } : null;
+  const ca = flags.ca !== undefined ? { pem: readFileSync(flags.ca, 'utf8'), source: flags.ca } : lab?.connector ? labCa(lab.connector.caCert) : null;
   return {
     connectorUrl,
     connectorName: CONNECTOR_NAME,

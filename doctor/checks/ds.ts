@@ -28,7 +28,7 @@ export function clockSkewSeconds(answer: Pick<HttpAnswer, 'headers' | 'sentAt' |
 export async function checkDs(ctx: DoctorContext): Promise<CheckResult[]> {
   const { dsUrl } = ctx.options;
   if (!dsUrl) {
-    const na = 'no Distribution Service given (--ds URL; the connector shows its own in /info when it has one)';
+    const na = 'no Distribution Service given (--ds URL)';
     return [result('ds.reachable', 'ds', 'Distribution Service', 'n/a', na), result('ds.clock', 'ds', 'clock against the DS', 'n/a', na)];
   }
   const url = new URL(dsUrl);
