@@ -23,6 +23,15 @@ describe('certify --parallel: shards and their merged records', () => {
     ]);
   });
 
+  it('drops a suite file that found no tests in one shard when another shard ran it, and keeps it otherwise', () => {
+    const empty: TestRecord = { ...rec('connector', 'emv (suite did not load)', 'failed'), suite: 'emv', message: 'No test suite found in file /repo/conformance/emv/data.suite.ts' };
+    const ran: TestRecord = { ...rec('emv-bancontact', 'reads the PAN', 'passed'), suite: 'emv' };
+    expect(mergeShardRecords([[empty], [ran]])).toEqual([ran]);
+    expect(mergeShardRecords([[empty], []])).toEqual([empty]);
+    const broken: TestRecord = { ...empty, message: 'SyntaxError: Unexpected token' };
+    expect(mergeShardRecords([[broken], [ran]])).toEqual([broken, ran]);
+  });
+
   it('keeps a shard-only test and repeated records of one shard as they are', () => {
     const shard0 = [rec('beid-1.8', 'x', 'passed'), rec('beid-1.8', 'x', 'passed')];
     expect(mergeShardRecords([shard0, []])).toHaveLength(2);
