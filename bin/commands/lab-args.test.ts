@@ -44,6 +44,7 @@ describe('t1c-lab lab argument parsing', () => {
   it('parses fault with each kind and its options', () => {
     expect(parseLabArgs(['fault', 'remove', '--reader', '1', '--after', '5'])).toEqual({ sub: 'fault', reader: 1, fault: { kind: 'remove', afterApdus: 5 }, json: false });
     expect(parseLabArgs(['fault', 'remove', '--reader', '0'])).toMatchObject({ fault: { kind: 'remove' } });
+    expect(parseLabArgs(['fault', 'remove', '--reader', '0', '--at-ins', '2A'])).toMatchObject({ fault: { kind: 'remove', atIns: 0x2a } });
     expect(parseLabArgs(['fault', 'latency', '--reader', '0', '--model', 'fixed', '--sign-ms', '680', '--apdu-ms', '12', '--json'])).toEqual({
       sub: 'fault',
       reader: 0,
@@ -81,6 +82,8 @@ describe('t1c-lab lab argument parsing', () => {
     [['fault', 'drop', '--reader', '0', '--count', 'x'], /--count must be a number/],
     [['fault', 'drop', '--reader', '0', '--count', '0'], /count must be an integer/],
     [['fault', 'latency', '--reader', '0'], /latency model/],
+    [['fault', 'remove', '--reader', '0', '--at-ins', 'PSO'], /--at-ins must be one hex byte/],
+    [['fault', 'remove', '--reader', '0', '--at-ins', '2A', '--after', '3'], /not both/],
     [['down', '--json'], /Unknown option '--json'/],
   ])('rejects %j as a usage error', (args, message) => {
     let error: unknown;

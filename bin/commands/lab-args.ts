@@ -58,11 +58,12 @@ Inserts a fresh card (new PIN counters) into reader N, or the first empty reader
   remove: `Usage: t1c-lab lab remove --reader N [--json]
 
 Takes the card out of reader N.`,
-  fault: `Usage: t1c-lab lab fault KIND --reader N [--after N] [--count N] [--model none|real|fixed]
+  fault: `Usage: t1c-lab lab fault KIND --reader N [--after N | --at-ins HH] [--count N] [--model none|real|fixed]
                          [--sign-ms MS] [--apdu-ms MS] [--json]
 
 Puts a fault on the card in reader N:
-  remove     take the card out now, or with --after N when its Nth APDU from now arrives (left unanswered)
+  remove     take the card out now, with --after N when its Nth APDU from now arrives, or with --at-ins HH
+             when an APDU with that instruction (hex, e.g. 2A: a signature) arrives; that APDU stays unanswered
   power-off  the card loses power: its PIN rights and security environment go, it answers nothing until the
              reader powers it on again
   latency    per-command delay: --model real (the profile's real-card timings: RSA-2048 sign 150 ms, ECDSA
@@ -103,6 +104,7 @@ const OPTIONS = {
   fault: {
     reader: { type: 'string' },
     after: { type: 'string' },
+    'at-ins': { type: 'string' },
     count: { type: 'string' },
     model: { type: 'string' },
     'sign-ms': { type: 'string' },
@@ -164,6 +166,12 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
   }
 }
 
+function insOf(value: unknown, hint: string): { atIns?: number } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{2}$/.test(value)) throw new UsageError(`--at-ins must be one hex byte like 2A, not "${String(value)}"`, hint);
+  return { atIns: Number.parseInt(value, 16) };
+}
+
 /** The CLI's fault options as the control protocol's fault; the lab's own check names what is wrong. */
 function faultOf(kind: string, values: Record<string, unknown>, hint: string): CardFault {
   const number = (flag: string, field: string): Record<string, number> => {
@@ -176,6 +184,7 @@ function faultOf(kind: string, values: Record<string, unknown>, hint: string): C
   const raw = {
     kind,
     ...number('after', 'afterApdus'),
+    ...insOf(values['at-ins'], hint),
     ...number('count', 'count'),
     ...(values['model'] === undefined ? {} : { model: values['model'] }),
     ...number('sign-ms', 'signMs'),

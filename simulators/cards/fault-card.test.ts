@@ -34,6 +34,18 @@ describe('FaultCard', () => {
     expect(second.answered()).toBe(false);
   });
 
+  it('removes the card when an APDU with the given instruction arrives', async () => {
+    let removed = 0;
+    const card = new FaultCard(new IsoEchoCard(), () => (removed += 1));
+    card.apply({ kind: 'remove', atIns: 0x2a });
+    expect((await card.transmit(CHALLENGE)).length).toBe(10);
+    const pso = tracked(card.transmit(fromHex('002A9E9A0401020304')));
+    expect(removed).toBe(1);
+    expect(card.faults.removeAtIns).toBeNull();
+    await card.transmit(CHALLENGE);
+    expect(pso.answered()).toBe(false);
+  });
+
   it('drops and corrupts exactly the next N answers', async () => {
     const card = new FaultCard(new IsoEchoCard(), () => undefined);
     card.apply({ kind: 'drop', count: 1 });

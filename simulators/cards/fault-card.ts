@@ -3,7 +3,8 @@ import { delayFor, latencyFor, type CardLatency } from './latency.js';
 
 /**
  * Faults the lab can put on an inserted card (`t1c-lab lab fault …`, control op `fault`):
- * - `remove`: the card leaves the reader now, or when its `afterApdus`-th APDU from now arrives (unanswered);
+ * - `remove`: the card leaves the reader now, when its `afterApdus`-th APDU from now arrives, or when an APDU with
+ *   instruction `atIns` arrives (e.g. 2A: during a signature) — that APDU stays unanswered;
  * - `power-off`: the card loses power — its volatile state (PIN rights, selection, security environment) is gone
  *   and it answers nothing until the reader powers it on again;
  * - `latency`: a per-command delay — `real` the profile's real-card timings (RSA-2048 sign 150 ms, ECDSA P-384
@@ -13,7 +14,7 @@ import { delayFor, latencyFor, type CardLatency } from './latency.js';
  * - `clear`: every pending fault and the latency model go.
  */
 export type CardFault =
-  | { readonly kind: 'remove'; readonly afterApdus?: number }
+  | { readonly kind: 'remove'; readonly afterApdus?: number; readonly atIns?: number }
   | { readonly kind: 'power-off' }
   | { readonly kind: 'latency'; readonly model: 'none' | 'real' | 'fixed'; readonly signMs?: number; readonly apduMs?: number }
   | { readonly kind: 'drop'; readonly count?: number }
@@ -26,6 +27,7 @@ export const CARD_FAULT_KINDS = ['remove', 'power-off', 'latency', 'drop', 'corr
 export interface CardFaultState {
   readonly latency: CardLatency | null;
   readonly removeInApdus: number | null;
+  readonly removeAtIns: number | null;
   readonly dropping: number;
   readonly corrupting: number;
   readonly poweredOff: boolean;
@@ -45,6 +47,7 @@ function sleep(ms: number): Promise<void> {
 export class FaultCard implements VirtualCard {
   private latency: CardLatency | null = null;
   private removeIn: number | null = null;
+  private removeAtIns: number | null = null;
   private dropping = 0;
   private corrupting = 0;
   private poweredOff = false;
@@ -64,14 +67,15 @@ export class FaultCard implements VirtualCard {
   }
 
   get faults(): CardFaultState {
-    return { latency: this.latency, removeInApdus: this.removeIn, dropping: this.dropping, corrupting: this.corrupting, poweredOff: this.poweredOff, apdus: this.apdus };
+    return { latency: this.latency, removeInApdus: this.removeIn, removeAtIns: this.removeAtIns, dropping: this.dropping, corrupting: this.corrupting, poweredOff: this.poweredOff, apdus: this.apdus };
   }
 
   /** Applies one fault; throws RangeError for numbers that make no sense. */
   apply(fault: CardFault): void {
     switch (fault.kind) {
       case 'remove':
-        if ((fault.afterApdus ?? 0) === 0) this.onRemoveDue();
+        if (fault.atIns !== undefined) this.removeAtIns = fault.atIns;
+        else if ((fault.afterApdus ?? 0) === 0) this.onRemoveDue();
         else this.removeIn = positive(fault.afterApdus, 'afterApdus');
         return;
       case 'power-off':
@@ -90,6 +94,7 @@ export class FaultCard implements VirtualCard {
       case 'clear':
         this.latency = null;
         this.removeIn = null;
+        this.removeAtIns = null;
         this.dropping = 0;
         this.corrupting = 0;
         return;
@@ -116,13 +121,12 @@ export class FaultCard implements VirtualCard {
 
   async transmit(command: Uint8Array): Promise<Uint8Array> {
     this.apdus += 1;
-    if (this.removeIn !== null) {
-      this.removeIn -= 1;
-      if (this.removeIn === 0) {
-        this.removeIn = null;
-        this.onRemoveDue();
-        return never();
-      }
+    if (this.removeIn !== null) this.removeIn -= 1;
+    if (this.removeIn === 0 || (this.removeAtIns !== null && command[1] === this.removeAtIns)) {
+      this.removeIn = null;
+      this.removeAtIns = null;
+      this.onRemoveDue();
+      return never();
     }
     if (this.poweredOff) return never();
     const answer = Uint8Array.from(await this.inner.transmit(command));

@@ -28,7 +28,10 @@ export function parseCardFault(data: unknown): CardFault {
   switch (kind as CardFault['kind']) {
     case 'remove': {
       const afterApdus = count('afterApdus', 0);
-      return afterApdus === undefined ? { kind: 'remove' } : { kind: 'remove', afterApdus };
+      const atIns = f['atIns'];
+      if (atIns !== undefined && (typeof atIns !== 'number' || !Number.isInteger(atIns) || atIns < 0 || atIns > 0xff)) return bad('atIns must be an instruction byte 0..255');
+      if (atIns !== undefined && afterApdus !== undefined) return bad('remove takes afterApdus or atIns, not both');
+      return { kind: 'remove', ...(afterApdus === undefined ? {} : { afterApdus }), ...(atIns === undefined ? {} : { atIns }) };
     }
     case 'latency': {
       const model = f['model'];
@@ -83,7 +86,7 @@ export class LabFaults {
     const card = this.cards.get(reader);
     if (!card) throw new LabError('ERR_LAB_READER_EMPTY', `reader ${reader} holds no card`);
     this.log(`reader ${reader}: fault ${JSON.stringify(fault)}`);
-    if (fault.kind === 'remove' && (fault.afterApdus ?? 0) === 0) {
+    if (fault.kind === 'remove' && fault.atIns === undefined && (fault.afterApdus ?? 0) === 0) {
       await this.remove(reader);
       return;
     }
