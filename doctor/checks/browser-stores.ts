@@ -7,6 +7,8 @@ import type { DoctorContext } from '../context.js';
 import { result, type CheckResult } from '../types.js';
 
 const ID = 'connector.browser-trust';
+/** Stores a user may have that this check does not read. */
+const NOT_CHECKED = "not checked: snap and flatpak browsers' own databases (~/snap/chromium, ~/.var/app), Firefox profiles that have no cert9.db yet";
 const TITLE = 'browser certificate stores';
 
 /** Nicknames trusted for TLS servers (`C` in the first trust field) in a `certutil -L` listing. */
@@ -52,13 +54,13 @@ export async function checkBrowserStores(ctx: DoctorContext): Promise<CheckResul
     if (found === 'no-certutil') return result(ID, 'connector', TITLE, 'warning', `${dbs.map((d) => d.db).join(', ')} not checked: certutil is not installed`, 'sudo apt-get install libnss3-tools, then run doctor again');
     (found ? trusted : missing).push(`${browser} (${db})`);
   }
-  if (missing.length === 0) return result(ID, 'connector', TITLE, 'ok', `the connector CA is trusted in ${trusted.join(', ')}`);
+  if (missing.length === 0) return result(ID, 'connector', TITLE, 'ok', `the connector CA is trusted in ${trusted.join(', ')} (${NOT_CHECKED})`);
   return result(
     ID,
     'connector',
     TITLE,
     'warning',
-    `the connector CA is not in ${missing.join(', ')}: that browser will refuse https://${ctx.options.connectorName}${trusted.length > 0 ? `; trusted in ${trusted.join(', ')}` : ''}`,
+    `the connector CA is not in ${missing.join(', ')}: that browser will refuse https://${ctx.options.connectorName}${trusted.length > 0 ? `; trusted in ${trusted.join(', ')}` : ''} (${NOT_CHECKED})`,
     `t1c-lab connector install trusts it in every database, or: certutil -d sql:DB -A -t C,, -n t1c-connector -i CA.pem (DB: ${missing.map((m) => m.replace(/^.*\((.*)\)$/, '$1')).join(', ')})`,
   );
 }
