@@ -63,9 +63,8 @@ export function connectorHost(options: DoctorOptions): string {
 /** Debian/Ubuntu's system bundle, where `update-ca-certificates` (and the connector installer) put local CAs. */
 export const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-/** Trust for the connector: the given CA only, or the system store (its bundle plus Node's default CAs). */
-export function connectorTrust(options: DoctorOptions): { readonly pems: readonly string[]; readonly source: string } {
-  if (options.ca) return { pems: [options.ca.pem], source: options.ca.source };
+/** The system store: its bundle (local CAs included) plus Node's default CAs. */
+export function systemTrust(): { readonly pems: readonly string[]; readonly source: string } {
   let bundle: string[] = [];
   try {
     bundle = readFileSync(SYSTEM_BUNDLE, 'utf8').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
@@ -73,4 +72,9 @@ export function connectorTrust(options: DoctorOptions): { readonly pems: readonl
     // no system bundle: Node's CAs only
   }
   return { pems: [...rootCertificates, ...bundle], source: bundle.length > 0 ? `the system store (${SYSTEM_BUNDLE})` : "Node's default CAs (no system bundle found)" };
+}
+
+/** Trust for the connector: the given CA only, or the system store. */
+export function connectorTrust(options: DoctorOptions): { readonly pems: readonly string[]; readonly source: string } {
+  return options.ca ? { pems: [options.ca.pem], source: options.ca.source } : systemTrust();
 }

@@ -1,4 +1,7 @@
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalCa, issueServerCertificate } from '../../connector/tls/index.js';
 import { startDs, type RunningDs } from '../../simulators/ds/index.js';
 import { testContext } from '../test-support.js';
 import type { CheckResult } from '../types.js';
@@ -32,6 +35,21 @@ describe('Distribution Service', () => {
     expect(byId(results, 'ds.clock')?.status).toBe('n/a');
     const token = await checkToken(testContext({ dsUrl: stopped.url, apiKey: 'k' }));
     expect(token.status).toBe('n/a');
+  });
+
+  it('a DS over HTTPS whose certificate the system store does not trust (a TLS-inspecting proxy) is a problem', async () => {
+    const now = new Date();
+    const notAfter = new Date(now.getTime() + 86_400_000);
+    const leaf = await issueServerCertificate(await createLocalCa(now, notAfter), { dnsNames: ['localhost'], ips: ['127.0.0.1'], now, notAfter });
+    const server = createServer({ cert: leaf.certPem, key: leaf.keyPem }, (_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const reachable = byId(await checkDs(testContext({ dsUrl: url })), 'ds.reachable');
+      expect(reachable).toMatchObject({ status: 'problem', fix: expect.stringContaining('TLS-inspecting proxy must be bypassed for 127.0.0.1') });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a DS clock 90 s off is a problem (JWT leeway), 40 s a warning, both with the NTP fix', async () => {

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { DoctorContext } from '../context.js';
+import { systemTrust, type DoctorContext } from '../context.js';
 import { errorCode, errorMessage, httpRequestOnce, type HttpAnswer } from '../http.js';
 import { result, type CheckResult } from '../types.js';
 
@@ -34,13 +34,15 @@ export async function checkDs(ctx: DoctorContext): Promise<CheckResult[]> {
   const url = new URL(dsUrl);
   let answer: HttpAnswer;
   try {
-    answer = await httpRequestOnce({ url: new URL(DS_JWKS_PATH, url).toString() });
+    answer = await httpRequestOnce({ url: new URL(DS_JWKS_PATH, url).toString(), ca: systemTrust().pems });
   } catch (e) {
     const code = errorCode(e);
     const fix =
       code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? `have the network resolve ${url.hostname} (or use the DNS servers 8.8.8.8 and 8.8.4.4)`
-        : `allow HTTPS traffic from this machine to ${url.origin} (firewall, proxy) and check that the DS runs`;
+        : /CERT|SELF_SIGNED|ALTNAME|LEAF_SIGNATURE|ISSUER/.test(code)
+          ? `the DS's certificate is not trusted or not valid for ${url.hostname}: a TLS-inspecting proxy must be bypassed for ${url.hostname}, or its CA added to the system store (/usr/local/share/ca-certificates, then sudo update-ca-certificates)`
+          : `allow HTTPS traffic from this machine to ${url.origin} (firewall, proxy) and check that the DS runs`;
     return [
       result('ds.reachable', 'ds', 'Distribution Service', 'problem', `${url.origin} does not answer (${code === 'ERROR' ? errorMessage(e) : code}): no tokens, no key set for the connector`, fix),
       result('ds.clock', 'ds', 'clock against the DS', 'n/a', 'not measured: the DS did not answer'),
@@ -77,7 +79,7 @@ export async function checkToken(ctx: DoctorContext): Promise<CheckResult> {
     return result('ds.token', 'ds', title, 'problem', `not tried: the API key would cross the network in clear text to ${url.origin}`, "use the DS's https:// URL");
   let answer: HttpAnswer;
   try {
-    answer = await httpRequestOnce({ url: new URL(DS_TOKEN_PATH, url).toString(), headers: { apikey: apiKey } });
+    answer = await httpRequestOnce({ url: new URL(DS_TOKEN_PATH, url).toString(), headers: { apikey: apiKey }, ca: systemTrust().pems });
   } catch (e) {
     return result('ds.token', 'ds', title, 'n/a', `not tried: the DS does not answer (${errorCode(e)})`);
   }
