@@ -53,7 +53,7 @@ interface ReaderView {
 export async function checkReaders(ctx: DoctorContext): Promise<CheckResult> {
   const title = 'readers and cards';
   const why = notAskable(ctx);
-  if (why) return result('hardware.readers', 'hardware', title, 'n/a', `not asked: ${why}`);
+  if (why) return result('hardware.readers', 'hardware', title, 'n/a', `not asked: ${why}; pcsc_scan -r lists the readers pcscd sees, pcsc_scan -c the cards with their ATR`);
   let answer: HttpAnswer;
   try {
     answer = await askConnector(ctx, '/v3/readers');
