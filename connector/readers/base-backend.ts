@@ -142,7 +142,12 @@ function asReaderError(e: unknown, deadline: AbortSignal): unknown {
 
 /** Races a card exchange against the session's signal and, when given, a per-APDU timeout. */
 function bounded<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) {
+    // The exchange already started (e.g. LOG OFF after the card left); its own failure is not news, and an
+    // unhandled rejection would end the process.
+    work.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => finish(() => reject(abortReason(signal)));
     const timer = timeoutMs > 0 ? setTimeout(() => finish(() => reject(new ConnectorError('ERR_CARD_TIMEOUT'))), timeoutMs) : null;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FaultCard } from '../../../simulators/cards/fault-card.js';
 import { IsoEchoCard } from '../../../simulators/cards/iso-echo/index.js';
 import { CardLink } from '../../../simulators/vpcd/card-link.js';
 import { isConnectorError } from '../../errors/index.js';
@@ -59,6 +60,30 @@ describe('embedded reader backend', () => {
       await waitForReader(h.backend, h.readerNames[0]!, (r) => r.card !== null);
       const sw = await h.backend.withSession(reader.id, async (ch) => (await ch.transmit(command(0, 0xa4, 0, 0x0c, Buffer.from([1, 1])))).sw);
       expect(sw).toBe(SW.OK);
+    } finally {
+      await closeEmbedded(h);
+    }
+  });
+
+  it('fails an operation whose card is pulled mid-APDU with ERR_CARD_REMOVED, APDUs sent after it included, and lives on', async () => {
+    const h = await openEmbedded(1);
+    try {
+      const card = new FaultCard(new IsoEchoCard(), () => void h.unplug(0));
+      await h.plug(0, card);
+      const reader = await waitForReader(h.backend, h.readerNames[0]!, (r) => r.card !== null);
+      card.apply({ kind: 'remove', atIns: 0x84 });
+      const operation = h.backend.withSession(reader.id, async (ch) => {
+        try {
+          await ch.transmit(command(0, 0x84, 0, 0, undefined, 8));
+        } finally {
+          // what a module's cleanup does (LOG OFF) after the card has gone: must fail quietly, not crash the process
+          await ch.transmit(command(0x80, 0xe6, 0, 0)).catch(() => undefined);
+        }
+      });
+      await expect(operation).rejects.toSatisfy((e) => isConnectorError(e, 'ERR_CARD_REMOVED'));
+      await h.plug(0, new IsoEchoCard());
+      const back = await waitForReader(h.backend, h.readerNames[0]!, (r) => r.card !== null);
+      expect(await h.backend.withSession(back.id, async (ch) => (await ch.transmit(command(0, 0x84, 0, 0, undefined, 8))).sw)).toBe(SW.OK);
     } finally {
       await closeEmbedded(h);
     }
