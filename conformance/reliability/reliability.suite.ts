@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../connector/errors/catalogue.js';
+import { hasCapability } from '../../fixtures/cards/index.js';
+import { loadBeidPersona } from '../../fixtures/personas/index.js';
+import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
+import { labFault, labInsert, labRemove, labStatus } from '../../simulators/lab/lab-client.js';
+import { beidExpectations, digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
+import { freeReader, type ErrorBody } from '../support/fresh-card.js';
+import { connectorClient, conformanceTarget, placedCards, type PlacedCard } from '../support/target.js';
+
+// Faults the lab injects (simulators/lab/faults.ts) and what the connector must do through them. Needs the lab:
+// against a --target there is no one to pull the cards.
+
+const target = conformanceTarget();
+const api = connectorClient(target);
+afterAll(() => api.close());
+
+const CARD_REMOVED = CATALOGUE.ERR_CARD_REMOVED.code;
+const FRESH = { profile: 'beid-1.8', persona: 'be-fr-adult' } as const;
+
+const signers = placedCards(target, isBeidProfile).filter((c) => hasCapability(c.profile, 'verify-pin') && personaKeys(c.persona!, KEY_FAMILY_BY_PROFILE[beidExpectations(c.profile)]));
+const lab = target.labDir;
+const free = freeReader(target);
+
+function base(readerId: string): string {
+  return `/v3/modules/beid/apps/token/readers/${readerId}`;
+}
+
+function signRequest(readerId: string, pin: string, message: Buffer) {
+  return api.post<{ data: { data: string } } | ErrorBody>(
+    `${base(readerId)}/sign`,
+    { algorithm: 'sha256', data: digestOf('sha256', message).toString('base64'), pin },
+    { origin: target.allowedOrigin },
+  );
+}
+
+function expectSignatureOf(card: { profile: string; persona: string }, message: Buffer, body: unknown): void {
+  const cert = personaKeys(card.persona, KEY_FAMILY_BY_PROFILE[beidExpectations(card.profile)])!.nonRepudiation.certificate;
+  const signature = Buffer.from((body as { data: { data: string } }).data.data, 'base64');
+  expect(verifyMessageSignature(cert, 'sha256', message, signature), `signature of ${card.persona}`).toBe(true);
+}
+
+describe(`reliability under lab faults [${target.backend}]`, () => {
+  it.skipIf(!lab || !free || signers.length === 0)('a card pulled during a signature fails that call with card-removed within 1 s; other readers keep serving; the reinserted card signs', async () => {
+    const other = signers[0]!;
+    const pin = loadBeidPersona(FRESH.persona).pin;
+    const inserted = await labInsert(FRESH, free!.index, lab!);
+    const readerId = inserted.readers.find((r) => r.index === free!.index)!.id!;
+    try {
+      await labFault(free!.index, { kind: 'remove', atIns: 0x2a }, lab!);
+      const started = performance.now();
+      const [pulled, served] = await Promise.all([
+        signRequest(readerId, pin, randomBytes(32)).then((res) => ({ res, ms: performance.now() - started })),
+        api.get<{ data: { nationalNumber: string } }>(`${base(other.reader.id)}/biometric`),
+      ]);
+      expect(pulled.res.status, pulled.res.text).toBe(422);
+      expect((pulled.res.body as ErrorBody).code).toBe(CARD_REMOVED);
+      expect(pulled.ms, 'card-removed answer').toBeLessThan(1_000);
+      expect(served.status).toBe(200);
+      expect(served.body.data.nationalNumber).toBe(loadBeidPersona(other.persona!).identity.nationalNumber);
+      const status = await labStatus(lab!);
+      expect(status.readers.find((r) => r.index === free!.index)!.card).toBeNull();
+
+      await labInsert(FRESH, free!.index, lab!);
+      const message = randomBytes(32);
+      const again = await signRequest(readerId, pin, message);
+      expect(again.status, again.text).toBe(200);
+      expectSignatureOf(FRESH, message, again.body);
+    } finally {
+      const now = await labStatus(lab!);
+      if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
+    }
+  });
+
+  it.skipIf(!lab || !free)('a card that loses power mid-session answers with a card error, and works once it is powered again', async () => {
+    const inserted = await labInsert(FRESH, free!.index, lab!);
+    const readerId = inserted.readers.find((r) => r.index === free!.index)!.id!;
+    try {
+      await labFault(free!.index, { kind: 'power-off' }, lab!);
+      const res = await api.get<ErrorBody>(`${base(readerId)}/biometric`);
+      expect(res.status, res.text).toBe(422);
+      // timeout, removed or deadline: each says the card failed, none blames the request or the connector
+      expect([CATALOGUE.ERR_CARD_TIMEOUT.code, CATALOGUE.ERR_CARD_REMOVED.code, CATALOGUE.ERR_OPERATION_DEADLINE.code]).toContain(res.body.code);
+      // The reader powers the card on again at its next connection; the next read may need that reconnection.
+      const back = await readUntilOk(readerId);
+      expect(back.status, back.text).toBe(200);
+      expect(back.body.data.nationalNumber).toBe(loadBeidPersona(FRESH.persona).identity.nationalNumber);
+    } finally {
+      await labRemove(free!.index, lab!);
+    }
+  });
+
+  const two = distinctSigners(signers);
+  it.skipIf(two.length < 2)('200 concurrent signatures over two cards: each verifies against its own card, none is left queued', async () => {
+    const jobs = Array.from({ length: 200 }, (_, i) => ({ card: two[i % 2]!, message: randomBytes(32) }));
+    let refusals = 0;
+    const results = await Promise.all(
+      jobs.map(async ({ card, message }) => {
+        // A full queue answers 503 (retryable): the client tries again, as the SDK does.
+        for (;;) {
+          const res = await signRequest(card.reader.id, card.pin!, message);
+          if (res.status === 503 && isQueueFull(res.body)) {
+            refusals += 1;
+            continue;
+          }
+          return { card, message, res };
+        }
+      }),
+    );
+    for (const { card, message, res } of results) {
+      expect(res.status, res.text).toBe(200);
+      expectSignatureOf({ profile: card.profile, persona: card.persona! }, message, res.body);
+    }
+    process.stdout.write(`200 signatures over 2 cards; ${refusals} queue-full refusals retried\n`);
+    // Nothing left queued: each reader serves a new request at once.
+    for (const card of two) {
+      const res = await api.get(`${base(card.reader.id)}/biometric`);
+      expect(res.status).toBe(200);
+    }
+  }, 240_000);
+});
+
+/** ERR_READER_QUEUE_FULL (docs/errors.md). */
+const QUEUE_FULL_CODE = CATALOGUE.ERR_READER_QUEUE_FULL.code;
+
+function isQueueFull(body: unknown): boolean {
+  return (body as { code?: number }).code === QUEUE_FULL_CODE;
+}
+
+function distinctSigners(cards: PlacedCard[]): PlacedCard[] {
+  const out: PlacedCard[] = [];
+  for (const card of cards) if (!out.some((c) => c.persona === card.persona)) out.push(card);
+  return out.slice(0, 2);
+}
+
+/** The card comes back once its reader has reconnected and powered it: read until it answers, for at most 10 s. */
+async function readUntilOk(readerId: string) {
+  const until = performance.now() + 10_000;
+  for (;;) {
+    const res = await api.get<{ data: { nationalNumber: string } }>(`${base(readerId)}/biometric`);
+    if (res.status === 200 || performance.now() > until) return res;
+  }
+}
