@@ -52,6 +52,7 @@ describe('t1c-lab lab argument parsing', () => {
       json: true,
     });
     expect(parseLabArgs(['fault', 'drop', '--reader', '0', '--count', '2'])).toMatchObject({ fault: { kind: 'drop', count: 2 } });
+    expect(parseLabArgs(['fault', 'pcscd-restart'])).toEqual({ sub: 'fault', reader: null, fault: { kind: 'pcscd-restart' }, json: false });
     for (const kind of ['power-off', 'corrupt', 'clear']) expect(parseLabArgs(['fault', kind, '--reader', '0'])).toMatchObject({ fault: { kind } });
   });
 
@@ -79,6 +80,7 @@ describe('t1c-lab lab argument parsing', () => {
     [['fault', '--reader', '0'], /exactly one KIND/],
     [['fault', 'melt', '--reader', '0'], /kind must be one of/],
     [['fault', 'drop'], /needs --reader/],
+    [['fault', 'pcscd-restart', '--reader', '0'], /takes no --reader/],
     [['fault', 'drop', '--reader', '0', '--count', 'x'], /--count must be a number/],
     [['fault', 'drop', '--reader', '0', '--count', '0'], /count must be an integer/],
     [['fault', 'latency', '--reader', '0'], /latency model/],

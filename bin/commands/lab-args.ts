@@ -26,7 +26,8 @@ export type LabCommand =
   | { readonly sub: 'down' }
   | { readonly sub: 'insert'; readonly card: CardSpec; readonly reader: number | null; readonly json: boolean }
   | { readonly sub: 'remove'; readonly reader: number; readonly json: boolean }
-  | { readonly sub: 'fault'; readonly reader: number; readonly fault: CardFault; readonly json: boolean };
+  | { readonly sub: 'fault'; readonly reader: number; readonly fault: CardFault; readonly json: boolean }
+  | { readonly sub: 'fault'; readonly reader: null; readonly fault: { readonly kind: 'pcscd-restart' }; readonly json: boolean };
 
 type Sub = Exclude<LabCommand['sub'], 'help'>;
 
@@ -58,10 +59,12 @@ Inserts a fresh card (new PIN counters) into reader N, or the first empty reader
   remove: `Usage: t1c-lab lab remove --reader N [--json]
 
 Takes the card out of reader N.`,
-  fault: `Usage: t1c-lab lab fault KIND --reader N [--after N | --at-ins HH] [--count N] [--model none|real|fixed]
+  fault: `Usage: t1c-lab lab fault pcscd-restart [--json]
+       t1c-lab lab fault KIND --reader N [--after N | --at-ins HH] [--count N] [--model none|real|fixed]
                          [--sign-ms MS] [--apdu-ms MS] [--json]
 
-Puts a fault on the card in reader N:
+pcscd-restart stops the lab's pcscd and starts it again (pcsc backend, local provider); returns once its readers
+are back. Every other KIND puts a fault on the card in reader N:
   remove     take the card out now, with --after N when its Nth APDU from now arrives, or with --at-ins HH
              when an APDU with that instruction (hex, e.g. 2A: a signature) arrives; that APDU stays unanswered
   power-off  the card loses power: its PIN rights and security environment go, it answers nothing until the
@@ -80,7 +83,7 @@ export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove|fault>
   down     stop the lab and clean up
   insert   insert a card:  lab insert PROFILE[:PERSONA] [--reader N]
   remove   remove a card:  lab remove --reader N
-  fault    inject a fault: lab fault remove|power-off|latency|drop|corrupt|clear --reader N
+  fault    inject a fault: lab fault remove|power-off|latency|drop|corrupt|clear --reader N, lab fault pcscd-restart
 
 Run \`t1c-lab lab <subcommand> --help\` for options.`;
 
@@ -159,7 +162,11 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
       if (values['reader'] === undefined) throw new UsageError('lab remove needs --reader N', hint);
       return { sub: 'remove', reader: integerOf(values['reader'], '--reader', 0, hint), json };
     case 'fault': {
-      if (positionals.length !== 1) throw new UsageError(`lab fault takes exactly one KIND (${CARD_FAULT_KINDS.join(', ')})`, hint);
+      if (positionals.length !== 1) throw new UsageError(`lab fault takes exactly one KIND (${[...CARD_FAULT_KINDS, 'pcscd-restart'].join(', ')})`, hint);
+      if (positionals[0] === 'pcscd-restart') {
+        if (values['reader'] !== undefined) throw new UsageError('lab fault pcscd-restart takes no --reader: it restarts the readers\' daemon', hint);
+        return { sub: 'fault', reader: null, fault: { kind: 'pcscd-restart' }, json };
+      }
       if (values['reader'] === undefined) throw new UsageError('lab fault needs --reader N', hint);
       return { sub: 'fault', reader: integerOf(values['reader'], '--reader', 0, hint), fault: faultOf(positionals[0]!, values, hint), json };
     }

@@ -1,4 +1,4 @@
-import { labDown, labFault, labInsert, labRemove, labStatus, labUp } from '../../simulators/lab/lab-client.js';
+import { labDown, labFault, labInsert, labRemove, labRestartPcscd, labStatus, labUp } from '../../simulators/lab/lab-client.js';
 import { parseLabArgs } from './lab-args.js';
 import { printState } from './lab-print.js';
 
@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
       printState(await labRemove(command.reader), command.json);
       return 0;
     case 'fault':
-      printState(await labFault(command.reader, command.fault), command.json);
+      printState(command.reader === null ? await labRestartPcscd() : await labFault(command.reader, command.fault), command.json);
       return 0;
   }
 }

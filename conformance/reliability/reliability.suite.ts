@@ -4,7 +4,10 @@ import { CATALOGUE } from '../../connector/errors/catalogue.js';
 import { hasCapability } from '../../fixtures/cards/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
-import { labFault, labInsert, labRemove, labStatus } from '../../simulators/lab/lab-client.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { labFault, labInsert, labRemove, labRestartPcscd, labStatus } from '../../simulators/lab/lab-client.js';
+import { labFiles } from '../../simulators/lab/paths.js';
 import { beidExpectations, digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
 import { freeReader, type ErrorBody } from '../support/fresh-card.js';
 import { connectorClient, conformanceTarget, placedCards, type PlacedCard } from '../support/target.js';
@@ -91,6 +94,31 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
     }
   });
 
+  it.skipIf(!lab || target.backend !== 'pcsc' || signers.length === 0)('pcscd restarted under load: the same connector process serves again within 5 s', async () => {
+    const card = signers[0]!;
+    const pidBefore = connectorPid(lab!);
+    let stop = false;
+    const load = (async () => {
+      let ok = 0;
+      while (!stop) if ((await api.get(`${base(card.reader.id)}/biometric`)).status === 200) ok += 1;
+      return ok;
+    })();
+    try {
+      await labRestartPcscd(lab!);
+      const restarted = performance.now();
+      let res = await api.get<{ data: { nationalNumber: string } }>(`${base(card.reader.id)}/biometric`);
+      while (res.status !== 200 && performance.now() - restarted < 5_000) res = await api.get(`${base(card.reader.id)}/biometric`);
+      const ms = performance.now() - restarted;
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data.nationalNumber).toBe(loadBeidPersona(card.persona!).identity.nationalNumber);
+      expect(ms, 'recovery after pcscd restart').toBeLessThan(5_000);
+    } finally {
+      stop = true;
+      await load;
+    }
+    expect(connectorPid(lab!), 'the connector did not restart').toBe(pidBefore);
+  });
+
   const two = distinctSigners(signers);
   it.skipIf(two.length < 2)('200 concurrent signatures over two cards: each verifies against its own card, none is left queued', async () => {
     const jobs = Array.from({ length: 200 }, (_, i) => ({ card: two[i % 2]!, message: randomBytes(32) }));
@@ -126,6 +154,10 @@ const QUEUE_FULL_CODE = CATALOGUE.ERR_READER_QUEUE_FULL.code;
 
 function isQueueFull(body: unknown): boolean {
   return (body as { code?: number }).code === QUEUE_FULL_CODE;
+}
+
+function connectorPid(labDir: string): number {
+  return Number(readFileSync(path.join(labFiles(labDir).connectorDir, 'connector.pid'), 'utf8').trim());
 }
 
 function distinctSigners(cards: PlacedCard[]): PlacedCard[] {

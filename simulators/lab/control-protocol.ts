@@ -11,6 +11,7 @@ export type ControlRequest =
   | { readonly id: number; readonly op: 'insert'; readonly profile: string; readonly persona: string | null; readonly reader?: number }
   | { readonly id: number; readonly op: 'remove'; readonly reader: number }
   | { readonly id: number; readonly op: 'fault'; readonly reader: number; readonly fault: CardFault }
+  | { readonly id: number; readonly op: 'pcscd-restart' }
   | { readonly id: number; readonly op: 'down' };
 
 export type ControlOp = ControlRequest['op'];
@@ -31,7 +32,7 @@ export class LineDecoder {
   }
 }
 
-const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'down'];
+const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'pcscd-restart', 'down'];
 
 /** Parses and checks one request line; null when it is not a well-formed request. */
 export function parseRequest(line: string): ControlRequest | null {

@@ -144,6 +144,11 @@ export function labFault(reader: number, fault: CardFault, dir?: string): Promis
   return sendControl(filesFor(dir).controlSocket, { op: 'fault', reader, fault });
 }
 
+/** Stops and restarts the lab's pcscd (pcsc backend); resolves once its readers are back. */
+export function labRestartPcscd(dir?: string): Promise<LabState> {
+  return sendControl(filesFor(dir).controlSocket, { op: 'pcscd-restart' });
+}
+
 export interface DownResult {
   /** The supervisor that was stopped, or null when no lab was up. */
   readonly stoppedPid: number | null;

@@ -210,6 +210,13 @@ export class LabRuntime {
     return this.state();
   }
 
+  /** Restarts pcscd under the running connector (pcsc backend, local provider); resolves once its readers are back. */
+  async restartPcscd(): Promise<LabState> {
+    if (!this.hardware?.restartPcscd) throw new LabError('ERR_LAB_FAULT_INVALID', 'pcscd restart needs the pcsc backend on the local provider');
+    await this.hardware.restartPcscd();
+    return this.state();
+  }
+
   /** Puts a fault on the card in a reader (simulators/lab/faults.ts); a removal returns once the connector saw it. */
   async fault(readerIndex: number, fault: CardFault): Promise<LabState> {
     this.readerAt(readerIndex);

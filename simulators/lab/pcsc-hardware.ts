@@ -24,6 +24,8 @@ export interface PcscHardware {
   readonly routeWarning: string | null;
   /** Stops pcscd, removes the route and the reader config, restores a machine pcscd stopped for us. */
   stop(): Promise<void>;
+  /** Stops pcscd and starts it again with the same readers (a fault); resolves once the readers are back. */
+  restartPcscd?(): Promise<void>;
 }
 
 export function pcscPrerequisites(): { pcscd: string | null; vpcd: boolean; mayRun: boolean } {
@@ -55,12 +57,32 @@ export async function startPcscHardware(options: PcscHardwareOptions): Promise<P
     }
   };
   try {
-    daemon = await startPcscd({ binary: pcscd, confDir: options.confDir, logPath: options.pcscdLogPath, apduLog: options.apduLog });
-    await waitForReaders(readers.map((reader) => reader.name));
+    const startDaemon = async (): Promise<PcscdProcess> => {
+      const started = await startPcscd({ binary: pcscd, confDir: options.confDir, logPath: options.pcscdLogPath, apduLog: options.apduLog });
+      await waitForReaders(readers.map((reader) => reader.name));
+      return started;
+    };
+    daemon = await startDaemon();
     const route = addQuickackRoute();
     routeAdded = route.quickack;
     if (route.warning) log(route.warning);
-    return { readers, cardHost: route.cardHost, quickack: route.quickack, pcscdPid: daemon.pid, routeWarning: route.warning ?? null, stop };
+    const restartPcscd = async (): Promise<void> => {
+      log('restarting pcscd (fault)');
+      await daemon?.stop();
+      daemon = null;
+      daemon = await startDaemon();
+    };
+    return {
+      readers,
+      cardHost: route.cardHost,
+      quickack: route.quickack,
+      get pcscdPid() {
+        return daemon?.pid ?? 0;
+      },
+      routeWarning: route.warning ?? null,
+      stop,
+      restartPcscd,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -87,6 +87,8 @@ async function main(): Promise<void> {
         return persist(await runtime.insert({ profile: request.profile, persona: request.persona }, request.reader));
       case 'remove':
         return persist(await runtime.remove(request.reader));
+      case 'pcscd-restart':
+        return persist(await runtime.restartPcscd());
       case 'fault':
         return persist(await runtime.fault(request.reader, parseCardFault(request.fault)));
       case 'down': {
