@@ -125,7 +125,9 @@ export abstract class BaseBackend implements ReaderBackend {
       disposition = 'reset';
       throw asReaderError(e, deadline);
     } finally {
-      await session.close(disposition).catch(() => undefined);
+      // A reader still stuck on a card that went mute (pcscd waits on it with no timeout of its own) cannot be
+      // reset now: the caller gets its answer after at most one APDU timeout, the close goes on in the background.
+      await bounded(session.close(disposition), new AbortController().signal, this.bounds.apduTimeoutMs).catch(() => undefined);
     }
   }
 }
