@@ -76,21 +76,32 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
     }
   });
 
-  it.skipIf(!lab || !free)('a card that loses power mid-session answers with a card error, and works once it is powered again', async () => {
-    const inserted = await labInsert(FRESH, free!.index, lab!);
-    const readerId = inserted.readers.find((r) => r.index === free!.index)!.id!;
+  it.skipIf(!lab || !free)('a card that loses power answers a card error within one APDU timeout; pulled and reinserted, it reads again', async () => {
+    let state = await labInsert(FRESH, free!.index, lab!);
+    const readerId = state.readers.find((r) => r.index === free!.index)!.id!;
     try {
       await labFault(free!.index, { kind: 'power-off' }, lab!);
+      const started = performance.now();
       const res = await api.get<ErrorBody>(`${base(readerId)}/biometric`);
+      const ms = performance.now() - started;
       expect(res.status, res.text).toBe(422);
       // timeout, removed or deadline: each says the card failed, none blames the request or the connector
       expect([CATALOGUE.ERR_CARD_TIMEOUT.code, CATALOGUE.ERR_CARD_REMOVED.code, CATALOGUE.ERR_OPERATION_DEADLINE.code]).toContain(res.body.code);
-      // The reader powers the card on again at its next connection; the next read may need that reconnection.
-      const back = await readUntilOk(readerId);
-      expect(back.status, back.text).toBe(200);
-      expect(back.body.data.nationalNumber).toBe(loadBeidPersona(FRESH.persona).identity.nationalNumber);
-    } finally {
+      // the lab's connector runs the default bounds: a 5 s APDU timeout, then the answer (not the reader's reset)
+      expect(ms, 'answer to a mute card').toBeLessThan(12_000);
+      if (target.backend === 'embedded') {
+        // the embedded reader drops a mute card and powers it again when it reconnects
+        const back = await readUntilOk(readerId);
+        expect(back.status, back.text).toBe(200);
+      }
       await labRemove(free!.index, lab!);
+      state = await labInsert(FRESH, free!.index, lab!);
+      const again = await api.get<{ data: { nationalNumber: string } }>(`${base(readerId)}/biometric`);
+      expect(again.status, again.text).toBe(200);
+      expect(again.body.data.nationalNumber).toBe(loadBeidPersona(FRESH.persona).identity.nationalNumber);
+    } finally {
+      const now = await labStatus(lab!);
+      if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
     }
   });
 
