@@ -76,7 +76,7 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
     }
   });
 
-  it.skipIf(!lab || !free)('a card that loses power answers a card error within one APDU timeout; pulled and reinserted, it reads again', async () => {
+  it.skipIf(!lab || !free)('a card that loses power answers a card error in bounded time; pulled and reinserted, it reads again', async () => {
     let state = await labInsert(FRESH, free!.index, lab!);
     const readerId = state.readers.find((r) => r.index === free!.index)!.id!;
     try {
@@ -87,8 +87,8 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
       expect(res.status, res.text).toBe(422);
       // timeout, removed or deadline: each says the card failed, none blames the request or the connector
       expect([CATALOGUE.ERR_CARD_TIMEOUT.code, CATALOGUE.ERR_CARD_REMOVED.code, CATALOGUE.ERR_OPERATION_DEADLINE.code]).toContain(res.body.code);
-      // the lab's connector runs the default bounds: a 5 s APDU timeout, then the answer (not the reader's reset)
-      expect(ms, 'answer to a mute card').toBeLessThan(12_000);
+      // the lab's connector runs the default bounds: a 5 s APDU timeout, then at most one more for the reader's reset
+      expect(ms, 'answer to a mute card').toBeLessThan(15_000);
       if (target.backend === 'embedded') {
         // the embedded reader drops a mute card and powers it again when it reconnects
         const back = await readUntilOk(readerId);
