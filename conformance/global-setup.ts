@@ -66,6 +66,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await labDown(dir);
     throw new Error('the lab came up without a connector');
   }
+  // A lab in a container has its pcscd socket in the lab dir: the suites' own PC/SC clients (the test workers
+  // inherit this environment) reach that pcscd, not the machine's.
+  if (state.lab?.pcscdSocket) process.env['PCSCLITE_CSOCK_NAME'] = state.lab.pcscdSocket;
   project.provide('t1cTarget', {
     url: state.connector.url,
     caCert: state.connector.caCert,
