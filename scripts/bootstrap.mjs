@@ -157,11 +157,11 @@ function build() {
 }
 
 // 4. The mode.
-/** Runs vitest with a JSON report next to the terminal one; returns the exit code and the counts. */
-function vitest(args, env = {}) {
+/** Runs vitest with a JSON report next to the terminal one; returns the exit code and the counts. `env` names the report. */
+function vitest(args, env = {}, moreEnv = {}) {
   const out = path.join(ROOT, 'reports', 'test', `vitest-${Object.values(env).join('-') || 'unit'}.json`);
   if (!DRY_RUN) mkdirSync(path.dirname(out), { recursive: true });
-  const code = run(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args], { env: { ...process.env, ...env } });
+  const code = run(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args], { env: { ...process.env, ...env, ...moreEnv } });
   const counts = { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 };
   try {
     const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -172,6 +172,19 @@ function vitest(args, env = {}) {
     // no report: vitest failed before running tests; the failure is counted above
   }
   return { code, counts };
+}
+
+/** "N property cases in M properties" from the fast-check stats file. */
+function propertySummary(file) {
+  let lines = [];
+  try {
+    lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim().length > 0).map((line) => JSON.parse(line));
+  } catch {
+    // no file: no property ran
+  }
+  const cases = lines.reduce((sum, line) => sum + (line.runs ?? 0), 0);
+  const failed = lines.filter((line) => line.failed).length;
+  return `${cases} property cases in ${lines.length} properties${failed > 0 ? ` (${failed} failed)` : ''} (fast-check; FC_NUM_RUNS scales them)`;
 }
 
 /** pcscd and the vpcd driver are what the pcsc backend needs. */
@@ -186,7 +199,13 @@ function pcscAvailable() {
 function test(extra) {
   const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
   const codes = [run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']), run(bin('eslint'), ['.'])];
-  const runs = [vitest(extra)];
+  // Every fast-check property appends its case count here (connector/protocol/fc-params.ts).
+  const fcStats = path.join(ROOT, 'reports', 'test', 'fast-check.jsonl');
+  if (!DRY_RUN) {
+    mkdirSync(path.dirname(fcStats), { recursive: true });
+    writeFileSync(fcStats, '');
+  }
+  const runs = [vitest(extra, {}, { FC_STATS_FILE: fcStats })];
   if (extra.length === 0) {
     const backends = ['embedded'];
     if (pcscAvailable()) backends.push('pcsc');
@@ -199,6 +218,7 @@ function test(extra) {
   codes.push(...runs.map((r) => r.code));
   const total = runs.reduce((t, r) => ({ passed: t.passed + r.counts.passed, failed: t.failed + r.counts.failed, skipped: t.skipped + r.counts.skipped }), { passed: 0, failed: 0, skipped: 0 });
   console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  if (!DRY_RUN) console.log(propertySummary(fcStats));
   return codes.find((code) => code !== 0) ?? 0;
 }
 
