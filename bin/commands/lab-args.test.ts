@@ -53,6 +53,9 @@ describe('t1c-lab lab argument parsing', () => {
     });
     expect(parseLabArgs(['fault', 'drop', '--reader', '0', '--count', '2'])).toMatchObject({ fault: { kind: 'drop', count: 2 } });
     expect(parseLabArgs(['fault', 'pcscd-restart'])).toEqual({ sub: 'fault', reader: null, fault: { kind: 'pcscd-restart' }, json: false });
+    expect(parseLabArgs(['fault', 'hostile', '--reader', '1', '--mode', 'garbage-data', '--seed', '7', '--honest', '3'])).toMatchObject({
+      fault: { kind: 'hostile', mode: 'garbage-data', seed: 7, honestApdus: 3 },
+    });
     for (const kind of ['power-off', 'corrupt', 'clear']) expect(parseLabArgs(['fault', kind, '--reader', '0'])).toMatchObject({ fault: { kind } });
   });
 
@@ -84,6 +87,7 @@ describe('t1c-lab lab argument parsing', () => {
     [['fault', 'drop', '--reader', '0', '--count', 'x'], /--count must be a number/],
     [['fault', 'drop', '--reader', '0', '--count', '0'], /count must be an integer/],
     [['fault', 'latency', '--reader', '0'], /latency model/],
+    [['fault', 'hostile', '--reader', '0', '--mode', 'polite'], /hostile mode must be/],
     [['fault', 'remove', '--reader', '0', '--at-ins', 'PSO'], /--at-ins must be one hex byte/],
     [['fault', 'remove', '--reader', '0', '--at-ins', '2A', '--after', '3'], /not both/],
     [['down', '--json'], /Unknown option '--json'/],

@@ -61,7 +61,7 @@ Inserts a fresh card (new PIN counters) into reader N, or the first empty reader
 Takes the card out of reader N.`,
   fault: `Usage: t1c-lab lab fault pcscd-restart [--json]
        t1c-lab lab fault KIND --reader N [--after N | --at-ins HH] [--count N] [--model none|real|fixed]
-                         [--sign-ms MS] [--apdu-ms MS] [--json]
+                         [--sign-ms MS] [--apdu-ms MS] [--mode MODE] [--seed N] [--honest N] [--json]
 
 pcscd-restart stops the lab's pcscd and starts it again (pcsc backend, local provider); returns once its readers
 are back. Every other KIND puts a fault on the card in reader N:
@@ -73,7 +73,10 @@ are back. Every other KIND puts a fault on the card in reader N:
              P-384 95 ms), fixed (--sign-ms, --apdu-ms), none (simulator speed)
   drop       the next --count N answers (default 1) never come
   corrupt    the next --count N answers (default 1) get one byte changed
-  clear      every pending fault and the latency model go`,
+  hostile    the card's answers rewritten by a hostile card: --mode (random, wrong-length, bytes-available-forever,
+             wrong-le-ping-pong, oversized, truncated, garbage-data, invalid-certificate, wrong-signature, mute;
+             off ends it), --seed N, after --honest N honest answers
+  clear      every pending fault, the latency model and hostility go`,
 };
 
 export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove|fault> [options]
@@ -112,6 +115,9 @@ const OPTIONS = {
     model: { type: 'string' },
     'sign-ms': { type: 'string' },
     'apdu-ms': { type: 'string' },
+    mode: { type: 'string' },
+    seed: { type: 'string' },
+    honest: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -196,6 +202,9 @@ function faultOf(kind: string, values: Record<string, unknown>, hint: string): C
     ...(values['model'] === undefined ? {} : { model: values['model'] }),
     ...number('sign-ms', 'signMs'),
     ...number('apdu-ms', 'apduMs'),
+    ...(values['mode'] === undefined ? {} : { mode: values['mode'] }),
+    ...number('seed', 'seed'),
+    ...number('honest', 'honestApdus'),
   };
   try {
     return parseCardFault(raw);

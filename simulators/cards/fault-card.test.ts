@@ -85,6 +85,15 @@ describe('FaultCard', () => {
     expect(card.faults.latency).toBeNull();
   });
 
+  it('turns hostile on demand and honest again with clear', async () => {
+    const card = new FaultCard(new IsoEchoCard(), () => undefined);
+    card.apply({ kind: 'hostile', mode: 'wrong-le-ping-pong', seed: 1 });
+    expect((await card.transmit(CHALLENGE))[0]).toBe(0x6c);
+    card.apply({ kind: 'clear' });
+    expect(card.faults.hostile).toBe('off');
+    expect((await card.transmit(CHALLENGE)).length).toBe(10);
+  });
+
   it('checks faults from the control socket and the CLI with a lab error', () => {
     expect(parseCardFault({ kind: 'remove', afterApdus: 3 })).toEqual({ kind: 'remove', afterApdus: 3 });
     expect(parseCardFault({ kind: 'latency', model: 'real' })).toEqual({ kind: 'latency', model: 'real' });

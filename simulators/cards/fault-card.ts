@@ -1,4 +1,5 @@
 import { isRedactingCard, type VirtualCard } from './card.js';
+import { HostileCard, type HostileMode } from './hostile/index.js';
 import { delayFor, latencyFor, type CardLatency } from './latency.js';
 
 /**
@@ -11,7 +12,9 @@ import { delayFor, latencyFor, type CardLatency } from './latency.js';
  *   95 ms, see latency.ts), `fixed` the given `signMs`/`apduMs`, `none` answers at simulator speed;
  * - `drop`: the next `count` answers never come;
  * - `corrupt`: the next `count` answers get one byte changed;
- * - `clear`: every pending fault and the latency model go.
+ * - `hostile`: the card turns hostile (simulators/cards/hostile): its answers rewritten in `mode` from `seed`, after
+ *   `honestApdus` honest ones; mode `off` ends it;
+ * - `clear`: every pending fault, the latency model and hostility go.
  */
 export type CardFault =
   | { readonly kind: 'remove'; readonly afterApdus?: number; readonly atIns?: number }
@@ -19,9 +22,10 @@ export type CardFault =
   | { readonly kind: 'latency'; readonly model: 'none' | 'real' | 'fixed'; readonly signMs?: number; readonly apduMs?: number }
   | { readonly kind: 'drop'; readonly count?: number }
   | { readonly kind: 'corrupt'; readonly count?: number }
+  | { readonly kind: 'hostile'; readonly mode: HostileMode | 'off'; readonly seed?: number; readonly honestApdus?: number }
   | { readonly kind: 'clear' };
 
-export const CARD_FAULT_KINDS = ['remove', 'power-off', 'latency', 'drop', 'corrupt', 'clear'] as const;
+export const CARD_FAULT_KINDS = ['remove', 'power-off', 'latency', 'drop', 'corrupt', 'hostile', 'clear'] as const;
 
 /** What the faults of one card look like now (for the lab state and tests). */
 export interface CardFaultState {
@@ -31,6 +35,7 @@ export interface CardFaultState {
   readonly dropping: number;
   readonly corrupting: number;
   readonly poweredOff: boolean;
+  readonly hostile: HostileMode | 'off';
   readonly apdus: number;
 }
 
@@ -52,11 +57,14 @@ export class FaultCard implements VirtualCard {
   private corrupting = 0;
   private poweredOff = false;
   private apdus = 0;
+  private readonly hostile: HostileCard;
 
   constructor(
     readonly inner: VirtualCard,
     private readonly onRemoveDue: () => void,
-  ) {}
+  ) {
+    this.hostile = new HostileCard(inner);
+  }
 
   get atr(): Uint8Array {
     return this.inner.atr;
@@ -67,7 +75,7 @@ export class FaultCard implements VirtualCard {
   }
 
   get faults(): CardFaultState {
-    return { latency: this.latency, removeInApdus: this.removeIn, removeAtIns: this.removeAtIns, dropping: this.dropping, corrupting: this.corrupting, poweredOff: this.poweredOff, apdus: this.apdus };
+    return { latency: this.latency, removeInApdus: this.removeIn, removeAtIns: this.removeAtIns, dropping: this.dropping, corrupting: this.corrupting, poweredOff: this.poweredOff, hostile: this.hostile.mode, apdus: this.apdus };
   }
 
   /** Applies one fault; throws RangeError for numbers that make no sense. */
@@ -91,7 +99,11 @@ export class FaultCard implements VirtualCard {
       case 'corrupt':
         this.corrupting = positive(fault.count ?? 1, 'count');
         return;
+      case 'hostile':
+        this.hostile.setPlan({ mode: fault.mode, seed: fault.seed ?? 0, ...(fault.honestApdus === undefined ? {} : { honestApdus: fault.honestApdus }) });
+        return;
       case 'clear':
+        this.hostile.setPlan({ mode: 'off', seed: 0 });
         this.latency = null;
         this.removeIn = null;
         this.removeAtIns = null;
@@ -129,7 +141,7 @@ export class FaultCard implements VirtualCard {
       return never();
     }
     if (this.poweredOff) return never();
-    const answer = Uint8Array.from(await this.inner.transmit(command));
+    const answer = Uint8Array.from(await this.hostile.transmit(command));
     if (this.latency) {
       const ms = delayFor(command, this.latency);
       if (ms > 0) await sleep(ms);

@@ -1,5 +1,6 @@
 import { CARD_FAULT_KINDS, FaultCard, type CardFault, type CardFaultState } from '../cards/fault-card.js';
 import type { VirtualCard } from '../cards/card.js';
+import { HOSTILE_MODES, type HostileMode } from '../cards/hostile/index.js';
 import { LabError } from './lab-error.js';
 
 const LATENCY_MODELS = ['none', 'real', 'fixed'] as const;
@@ -44,6 +45,13 @@ export function parseCardFault(data: unknown): CardFault {
     case 'corrupt': {
       const n = count('count', 1);
       return { kind: kind as 'drop' | 'corrupt', ...(n === undefined ? {} : { count: n }) };
+    }
+    case 'hostile': {
+      const mode = f['mode'];
+      if (mode !== 'off' && !HOSTILE_MODES.includes(mode as HostileMode)) return bad(`hostile mode must be off or one of ${HOSTILE_MODES.join(', ')}`);
+      const seed = count('seed', 0);
+      const honestApdus = count('honestApdus', 0);
+      return { kind: 'hostile', mode: mode as HostileMode | 'off', ...(seed === undefined ? {} : { seed }), ...(honestApdus === undefined ? {} : { honestApdus }) };
     }
     case 'power-off':
       return { kind: 'power-off' };
