@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { labFault, labInsert, labRemove, labRestartPcscd, labStatus } from '../../simulators/lab/lab-client.js';
 import { labFiles } from '../../simulators/lab/paths.js';
+import { HOSTILE_MODES } from '../../simulators/cards/hostile/index.js';
 import { beidExpectations, digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
 import { freeReader, type ErrorBody } from '../support/fresh-card.js';
 import { connectorClient, conformanceTarget, placedCards, type PlacedCard } from '../support/target.js';
@@ -104,6 +105,36 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
       if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
     }
   });
+
+  it.skipIf(!lab || !free)('a card turned hostile gets a catalogued error for each call in bounded time, and serves again once honest', async () => {
+    const state = await labInsert(FRESH, free!.index, lab!);
+    const readerId = state.readers.find((r) => r.index === free!.index)!.id!;
+    const pin = loadBeidPersona(FRESH.persona).pin;
+    const codes = new Set<number>(Object.values(CATALOGUE).map((spec) => spec.code));
+    try {
+      // A mute card wedges a pcscd reader until it is pulled (vpcd has no timeout): the power-off case covers that.
+      for (const mode of HOSTILE_MODES.filter((m) => m !== 'mute' || target.backend !== 'pcsc')) {
+        await labFault(free!.index, { kind: 'hostile', mode, seed: 7 }, lab!);
+        const started = performance.now();
+        const res = mode.includes('signature') ? await signRequest(readerId, pin, randomBytes(32)) : await api.get(`${base(readerId)}/biometric`);
+        const ms = performance.now() - started;
+        const body = res.body as { success?: boolean; code?: number };
+        if (res.status !== 200) {
+          expect(body.success, `${mode}: ${res.text}`).toBe(false);
+          expect(codes.has(body.code ?? -1), `${mode}: ${res.text}`).toBe(true);
+          expect(body.code, `${mode}: ${res.text}`).not.toBe(CATALOGUE.ERR_INTERNAL.code);
+        }
+        if (['bytes-available-forever', 'wrong-le-ping-pong', 'truncated', 'mute'].includes(mode)) expect(res.status, `${mode} must fail`).toBe(422);
+        expect(ms, `${mode} answered in`).toBeLessThan(15_000);
+        await labFault(free!.index, { kind: 'clear' }, lab!);
+        const honest = await readUntilOk(readerId);
+        expect(honest.status, `after ${mode}: ${honest.text}`).toBe(200);
+      }
+    } finally {
+      const now = await labStatus(lab!);
+      if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
+    }
+  }, 180_000);
 
   it.skipIf(!lab || target.backend !== 'pcsc' || signers.length === 0)('pcscd restarted under load: the same connector process serves again within 5 s', async () => {
     const card = signers[0]!;
