@@ -112,8 +112,7 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
     const pin = loadBeidPersona(FRESH.persona).pin;
     const codes = new Set<number>(Object.values(CATALOGUE).map((spec) => spec.code));
     try {
-      // A mute card wedges a pcscd reader until it is pulled (vpcd has no timeout): the power-off case covers that.
-      for (const mode of HOSTILE_MODES.filter((m) => m !== 'mute' || target.backend !== 'pcsc')) {
+      for (const mode of HOSTILE_MODES) {
         await labFault(free!.index, { kind: 'hostile', mode, seed: 7 }, lab!);
         const started = performance.now();
         const res = mode.includes('signature') ? await signRequest(readerId, pin, randomBytes(32)) : await api.get(`${base(readerId)}/biometric`);
@@ -127,6 +126,12 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
         if (['bytes-available-forever', 'wrong-le-ping-pong', 'truncated', 'mute'].includes(mode)) expect(res.status, `${mode} must fail`).toBe(422);
         expect(ms, `${mode} answered in`).toBeLessThan(15_000);
         await labFault(free!.index, { kind: 'clear' }, lab!);
+        // Through vpcd, a card that sends nothing (or less than a status word) leaves pcscd waiting on it with no
+        // timeout of its own: the reader is stuck until the card is pulled, so the test pulls and reinserts it.
+        if (target.backend === 'pcsc' && (mode === 'mute' || mode === 'truncated')) {
+          await labRemove(free!.index, lab!);
+          await labInsert(FRESH, free!.index, lab!);
+        }
         const honest = await readUntilOk(readerId);
         expect(honest.status, `after ${mode}: ${honest.text}`).toBe(200);
       }
@@ -134,7 +139,7 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
       const now = await labStatus(lab!);
       if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
     }
-  }, 180_000);
+  }, 240_000);
 
   it.skipIf(!lab || target.backend !== 'pcsc' || signers.length === 0)('pcscd restarted under load: the same connector process serves again within 5 s', async () => {
     const card = signers[0]!;
