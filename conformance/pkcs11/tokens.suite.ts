@@ -3,17 +3,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { caCertificate } from '../../fixtures/pki/index.js';
 import { digestOf, verifyMessageSignature } from '../support/beid-expected.js';
 import { encryptPin } from '../support/device-key.js';
+import type { ErrorBody } from '../support/fresh-card.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
 
 const target = conformanceTarget();
 const api = connectorClient(target);
 afterAll(() => api.close());
 
-interface ErrorBody {
-  success: false;
-  code: number;
-  description: string;
-}
 interface Certificates {
   certificates: { certificate: string; id?: string }[];
 }
