@@ -64,6 +64,19 @@ describe('decodePin', () => {
     expect(outcome(pin)).toBe('pin:987654');
   });
 
+  it('decrypts ciphertexts written without their leading zero bytes, as the SDK bundle\'s JSEncrypt does about once in 256', () => {
+    // The bundle's RSAKey.encrypt returns the integer's hex, padded only to an even length.
+    let withZero: Buffer | null = null;
+    for (let i = 0; i < 20_000 && withZero === null; i++) {
+      const c = publicEncrypt({ key: spkiPem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from('246813'));
+      if (c[0] === 0) withZero = c;
+    }
+    expect(withZero, 'a ciphertext starting with 00 within 20,000 encryptions').not.toBeNull();
+    expect(outcome(withZero!.subarray(1).toString('base64'))).toBe('pin:246813');
+    expect(outcome(withZero!.toString('base64'))).toBe('pin:246813');
+    expect(outcome(Buffer.concat([Buffer.alloc(1), withZero!]).toString('base64')), 'longer than the modulus').not.toBe('pin:246813');
+  });
+
   it('round-trips any 4–12 digit PIN', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9]{4,12}$/), (pin) => {

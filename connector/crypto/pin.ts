@@ -8,6 +8,8 @@ export interface PinDecryptor {
 }
 
 const PLAIN_PIN = /^[0-9]{4,12}$/;
+/** Leading zero bytes a ciphertext may have lost; more than 8 happens once in 2^64 encryptions. */
+const MAX_DROPPED_ZEROS = 8;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
@@ -21,9 +23,12 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export function decodePin(value: unknown, key: PinDecryptor): Buffer {
   if (typeof value !== 'string') throw pinFormatError();
   if (PLAIN_PIN.test(value)) return Buffer.from(value, 'latin1');
-  if (value.length !== Math.ceil(key.modulusBytes / 3) * 4 || !BASE64.test(value)) throw pinFormatError();
-  const ciphertext = Buffer.from(value, 'base64');
-  if (ciphertext.length !== key.modulusBytes) throw pinFormatError();
+  if (value.length > Math.ceil(key.modulusBytes / 3) * 4 || !BASE64.test(value)) throw pinFormatError();
+  const raw = Buffer.from(value, 'base64');
+  if (raw.length > key.modulusBytes || raw.length < key.modulusBytes - MAX_DROPPED_ZEROS) throw pinFormatError();
+  // JSEncrypt, the SDK's RSA, writes the ciphertext integer without its leading zero bytes (about 1 in 256
+  // encryptions): the same integer, left-padded back to the modulus length.
+  const ciphertext = raw.length === key.modulusBytes ? raw : Buffer.concat([Buffer.alloc(key.modulusBytes - raw.length), raw]);
   const pin = key.decrypt(ciphertext);
   if (!isValidPin(pin)) {
     pin.fill(0);
