@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CERTIFY_USAGE, CertifyUsageError, parseCertifyArgs } from '../../conformance/certify/args.js';
 import { terminalTable } from '../../conformance/certify/matrix.js';
 import { writeReports } from '../../conformance/certify/reports.js';
+import { robustnessFigures, robustnessLines } from '../../conformance/certify/robustness.js';
 import { certify } from '../../conformance/certify/run.js';
 import { defaultBackend } from '../../simulators/lab/lab-client.js';
 import { repoRoot } from '../../simulators/lab/paths.js';
@@ -26,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
   const started = new Date();
   const t0 = performance.now();
   const { matrix, records } = await certify({ ...plan, onLine: (line) => console.log(line) });
+  const robustness = robustnessFigures(records, path.join(repoRoot(), 'reports', 'test', 'fast-check.jsonl'));
   const files = writeReports(path.resolve(repoRoot(), plan.reportDir), matrix, records, {
     target: plan.target?.url ?? 'lab connector',
     backends: plan.target ? ['target'] : plan.backends,
@@ -33,8 +35,10 @@ export async function run(args: string[]): Promise<number> {
     environment: { node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, host: os.hostname() },
     startedAt: started.toISOString(),
     durationMs: Math.round(performance.now() - t0),
+    robustness,
   });
   console.log(`\n${terminalTable(matrix)}\n`);
+  for (const line of robustnessLines(robustness)) console.log(line);
   console.log(`verdict: ${matrix.verdict.toUpperCase()} — ${matrix.totals.passed} passed, ${matrix.totals.failed} failed, ${matrix.totals.skipped} skipped`);
   for (const r of records.filter((x) => x.outcome === 'failed')) console.log(`  ✗ ${r.card} · ${r.suite} · ${r.backend}: ${r.name}\n    ${(r.message ?? '').split('\n')[0]}`);
   console.log(`reports: ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);

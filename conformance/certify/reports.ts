@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cellText, type Matrix } from './matrix.js';
 import type { TestRecord } from './results.js';
+import { robustnessLines, type RobustnessFigures } from './robustness.js';
 
 export interface RunInfo {
   readonly target: string;
@@ -10,6 +11,8 @@ export interface RunInfo {
   readonly environment: Readonly<Record<string, string>>;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** Fault scenarios in this run and property cases behind it. */
+  readonly robustness?: RobustnessFigures;
 }
 
 /** JSON with object keys sorted at every level, so two runs with the same results diff clean. */
@@ -94,7 +97,7 @@ ${rows}
 ${failureHtml}
 <h2>Skipped</h2>
 ${skipHtml}
-<h2>Environment</h2>
+${run.robustness ? `<h2>Robustness</h2>\n<ul>${robustnessLines(run.robustness).map((l) => `<li>${xml(l)}</li>`).join('')}</ul>\n` : ''}<h2>Environment</h2>
 <table>${env}<tr><th>started</th><td>${xml(run.startedAt)}</td></tr></table>
 </body></html>
 `;
