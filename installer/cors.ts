@@ -51,8 +51,12 @@ async function liveOrigins(paths: InstallPaths): Promise<string[] | null> {
 }
 
 /** Every allowed origin with its source; DS origins are those the running connector reports beyond the local ones. */
+function configuredOrigins(paths: InstallPaths): readonly string[] {
+  return existsSync(paths.configFile) ? loadConfig({ argv: ['--config', paths.configFile], env: {} }).cors.allowedOrigins : [];
+}
+
 export async function listOrigins(paths: InstallPaths): Promise<AllowedOrigin[]> {
-  const configured = existsSync(paths.configFile) ? loadConfig({ argv: ['--config', paths.configFile], env: {} }).cors.allowedOrigins : [];
+  const configured = configuredOrigins(paths);
   const user = await userOrigins(paths);
   const local = new Set([...configured, ...user]);
   const ds = ((await liveOrigins(paths)) ?? []).filter((o) => !local.has(o));
@@ -76,7 +80,10 @@ async function confirm(paths: InstallPaths, origin: string, present: boolean, ti
     const live = await liveOrigins(paths);
     if (live === null) return 'saved';
     if (live.includes(origin) === present) return 'applied';
-    if (Date.now() > deadline) throw new Error(`saved, but the running connector did not pick the change up within ${timeoutMs} ms (see t1c-lab connector logs)`);
+    if (Date.now() > deadline) {
+      const why = present ? '' : ' (an origin the Distribution Service lists stays allowed)';
+      throw new Error(`saved, but the running connector did not pick the change up within ${timeoutMs} ms${why}; see t1c-lab connector logs`);
+    }
     await new Promise((r) => setTimeout(r, wait));
   }
 }
@@ -103,8 +110,8 @@ export async function removeOrigin(paths: InstallPaths, origin: string): Promise
     return 'unchanged';
   }
   await writePrivate(paths.allowListFile, `${JSON.stringify({ allowedOrigins: user.filter((o) => o !== origin) }, null, 2)}\n`);
-  const live = await liveOrigins(paths);
-  // still allowed through the config or the DS: nothing to wait for
-  if (live !== null && (await listOrigins(paths)).some((o) => o.origin === origin)) return 'applied';
+  // Still allowed through the installed configuration: nothing to wait for. (The live list cannot tell: until the
+  // connector has read the file, the origin it still shows looks like one from the DS.)
+  if (configuredOrigins(paths).includes(origin)) return 'applied';
   return confirm(paths, origin, false);
 }
