@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PKCS11 } from 'pkcs11js';
-import { loadPkcs11js, SOFTHSM_CONF_ENV, TOKEN_KEYS } from '../simulators/hsm/index.js';
+import { initializeWithConf, loadPkcs11js, slotByLabel, TOKEN_KEYS } from '../simulators/hsm/index.js';
 import type { CeilingResult } from './card-ceiling.js';
 import { SIGN_DIGEST_BASE64 } from './scenarios.js';
 import { round3, summarize } from './stats.js';
@@ -49,17 +49,9 @@ export async function measurePkcs11Ceiling(label: string, token: LoadToken, keyT
   const p = await loadPkcs11js();
   const native: PKCS11 = new p.PKCS11();
   native.load(token.module);
-  const previous = process.env[SOFTHSM_CONF_ENV];
-  if (softHsmConf) process.env[SOFTHSM_CONF_ENV] = softHsmConf;
+  initializeWithConf(native, softHsmConf);
   try {
-    native.C_Initialize();
-  } finally {
-    if (previous === undefined) delete process.env[SOFTHSM_CONF_ENV];
-    else process.env[SOFTHSM_CONF_ENV] = previous;
-  }
-  try {
-    const slot = native.C_GetSlotList(true).find((s) => native.C_GetTokenInfo(s).label.trim() === token.label);
-    if (!slot) throw new Error(`no token labelled "${token.label}" in ${token.module}`);
+    const slot = slotByLabel(native, token.label);
     const session = native.C_OpenSession(slot, p.CKF_SERIAL_SESSION);
     try {
       native.C_Login(session, p.CKU_USER, token.pin);

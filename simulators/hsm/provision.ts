@@ -32,20 +32,28 @@ export function loadPkcs11js(): Promise<Pkcs11js> {
 }
 
 /**
- * Runs `use` with SoftHSM initialised on this directory's config. SoftHSM reads SOFTHSM2_CONF once, in
- * C_Initialize, so the variable is set only around that call; the library is finalised and unloaded afterwards.
+ * C_Initialize with SOFTHSM2_CONF pointing at `confPath` (or as it is, when null). SoftHSM reads the variable once,
+ * in C_Initialize, so it is set only around that call.
  */
-async function withSoftHsm<T>(p: Pkcs11js, hsm: SoftHsmDir, use: (native: PKCS11) => Promise<T>): Promise<T> {
-  const native = new p.PKCS11();
-  native.load(SOFTHSM_MODULE);
+export function initializeWithConf(native: PKCS11, confPath: string | null): void {
   const previous = process.env[SOFTHSM_CONF_ENV];
-  process.env[SOFTHSM_CONF_ENV] = hsm.confPath;
+  if (confPath !== null) process.env[SOFTHSM_CONF_ENV] = confPath;
   try {
     native.C_Initialize();
   } finally {
     if (previous === undefined) delete process.env[SOFTHSM_CONF_ENV];
     else process.env[SOFTHSM_CONF_ENV] = previous;
   }
+}
+
+/**
+ * Runs `use` with SoftHSM initialised on this directory's config. SoftHSM reads SOFTHSM2_CONF once, in
+ * C_Initialize, so the variable is set only around that call; the library is finalised and unloaded afterwards.
+ */
+async function withSoftHsm<T>(p: Pkcs11js, hsm: SoftHsmDir, use: (native: PKCS11) => Promise<T>): Promise<T> {
+  const native = new p.PKCS11();
+  native.load(SOFTHSM_MODULE);
+  initializeWithConf(native, hsm.confPath);
   try {
     return await use(native);
   } finally {
@@ -55,9 +63,9 @@ async function withSoftHsm<T>(p: Pkcs11js, hsm: SoftHsmDir, use: (native: PKCS11
 }
 
 /** The slot of the token with this label: SoftHSM moves an initialised token to a pseudo-random slot id. */
-function slotByLabel(native: PKCS11, label: string): Buffer {
+export function slotByLabel(native: PKCS11, label: string): Buffer {
   const slot = native.C_GetSlotList(true).find((s) => native.C_GetTokenInfo(s).label.trim() === label);
-  if (!slot) throw new Error(`SoftHSM shows no token labelled "${label}"`);
+  if (!slot) throw new Error(`no token labelled "${label}"`);
   return slot;
 }
 

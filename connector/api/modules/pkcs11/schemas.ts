@@ -1,13 +1,12 @@
 import { MECHANISM_FLAGS, TOKEN_FLAGS } from '../../../modules/pkcs11/ck.js';
 import { LIBRARY_OSES } from '../../../modules/pkcs11/index.js';
 import { SDK_FIELDS } from '../../schemas/index.js';
-import { CERTIFICATES } from '../beid/schemas.js';
 
 /**
  * Schemas of the pkcs11 routes (spec §4.4, §4.5, §8.3). The certificate, signature and PIN shapes are the token
  * API's, the same as BeID's (imported from there); these are the PKCS#11-only ones.
  */
-export { ALGORITHMS, BULK_QUERY, CERTIFICATES, SIGN_BODY, SIGNATURE, VERIFIED, VERIFY_PIN_BODY } from '../beid/schemas.js';
+export { ALGORITHMS, BULK_QUERY, CERTIFICATES, CERT_LIST as PKCS11_CERT_LIST, SIGN_BODY, SIGNATURE, VERIFIED, VERIFY_PIN_BODY } from '../beid/schemas.js';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -55,17 +54,6 @@ export const PKCS11_TOKEN_INFO = {
   },
 } as const;
 
-export const PKCS11_CERT_LIST = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    rootCertificate: CERTIFICATES,
-    intermediateCertificates: CERTIFICATES,
-    authenticationCertificate: CERTIFICATES,
-    nonRepudiationCertificate: CERTIFICATES,
-    encryptionCertificate: CERTIFICATES,
-  },
-} as const;
 
 /** TokenValidateSignatureRequest (spec §4.4), plus our `padding` extension; a `pin` is accepted and not needed. */
 export const VALIDATE_BODY = {
