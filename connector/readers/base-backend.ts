@@ -107,27 +107,47 @@ export abstract class BaseBackend implements ReaderBackend {
   }
 
   private async runSession<T>(slot: ReaderSlot, operation: (channel: CardChannel) => Promise<T>, options: SessionOptions): Promise<T> {
+    // Queued when its reader went away (even if it is back by now: a new slot, a card powered afresh). Retryable,
+    // like the session that was on the card then: the reader may come back (pcscd restarted, a reader replugged).
+    if (this.slots.get(slot.info.id) !== slot) throw new ConnectorError('ERR_CARD_REMOVED', { message: 'the reader was removed' });
     if (!slot.info.card) throw new ConnectorError('ERR_CARD_NOT_PRESENT');
+    // The session's own signal: the card leaving or the deadline. Not AbortSignal.any over the card's presence
+    // signal: that one lives as long as the card, and Node keeps a record of every signal ever derived from it
+    // (a leak of one entry per session, seen in the soak).
+    const abort = new AbortController();
+    const presence = slot.cardPresence.signal;
+    const onCardGone = (): void => abort.abort(presence.reason);
+    presence.addEventListener('abort', onCardGone, { once: true });
+    if (presence.aborted) onCardGone();
     const deadlineMs = options.deadlineMs ?? this.bounds.operationDeadlineMs;
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const signal = AbortSignal.any([slot.cardPresence.signal, deadline]);
+    let pastDeadline = false;
+    const deadline = setTimeout(() => {
+      pastDeadline = true;
+      abort.abort(new ConnectorError('ERR_OPERATION_DEADLINE'));
+    }, deadlineMs);
+    const signal = abort.signal;
     const guard = <R>(p: Promise<R>, apduTimeout = true): Promise<R> => bounded(p, signal, apduTimeout ? this.bounds.apduTimeoutMs : 0);
-    let session: RawSession;
     try {
-      session = await guard(this.open(slot.info.name, signal), false);
-    } catch (e) {
-      throw asReaderError(e, deadline);
-    }
-    let disposition = options.disposition ?? 'leave';
-    try {
-      return await operation(createChannel(slot.info.id, session.raw, guard, this.trace, options.label));
-    } catch (e) {
-      disposition = 'reset';
-      throw asReaderError(e, deadline);
+      let session: RawSession;
+      try {
+        session = await guard(this.open(slot.info.name, signal), false);
+      } catch (e) {
+        throw asReaderError(e, pastDeadline);
+      }
+      let disposition = options.disposition ?? 'leave';
+      try {
+        return await operation(createChannel(slot.info.id, session.raw, guard, this.trace, options.label));
+      } catch (e) {
+        disposition = 'reset';
+        throw asReaderError(e, pastDeadline);
+      } finally {
+        // A reader still stuck on a card that went mute (pcscd waits on it with no timeout of its own) cannot be
+        // reset now: the caller gets its answer after at most one APDU timeout, the close goes on in the background.
+        await bounded(session.close(disposition), NEVER_ABORTED, this.bounds.apduTimeoutMs).catch(() => undefined);
+      }
     } finally {
-      // A reader still stuck on a card that went mute (pcscd waits on it with no timeout of its own) cannot be
-      // reset now: the caller gets its answer after at most one APDU timeout, the close goes on in the background.
-      await bounded(session.close(disposition), new AbortController().signal, this.bounds.apduTimeoutMs).catch(() => undefined);
+      clearTimeout(deadline);
+      presence.removeEventListener('abort', onCardGone);
     }
   }
 }
@@ -135,9 +155,11 @@ export abstract class BaseBackend implements ReaderBackend {
 /** Decoding errors of what a card sent: inside a session they mean the card answered something malformed. */
 const CARD_DATA_ERRORS: ReadonlySet<string> = new Set(['ERR_TLV_MALFORMED', 'ERR_RESPONSE_MALFORMED']);
 
-function asReaderError(e: unknown, deadline: AbortSignal): unknown {
+const NEVER_ABORTED = new AbortController().signal;
+
+function asReaderError(e: unknown, pastDeadline: boolean): unknown {
   if (isConnectorError(e, 'ERR_CARD_REMOVED') || isConnectorError(e, 'ERR_CARD_TIMEOUT')) return e;
-  if (deadline.aborted) return new ConnectorError('ERR_OPERATION_DEADLINE', { cause: e });
+  if (pastDeadline) return new ConnectorError('ERR_OPERATION_DEADLINE', { cause: e });
   if (isProtocolError(e) && CARD_DATA_ERRORS.has(e.code)) return new ConnectorError('ERR_CARD_PROTOCOL', { message: `card data: ${e.message}`, cause: e });
   return e;
 }
