@@ -19,7 +19,7 @@ import { ConfigError, loadConfig, usage, type ConnectorConfig } from './config/i
 import { DeviceKey } from './crypto/index.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { Pkcs11Service, currentOs } from './modules/pkcs11/index.js';
-import { createReaderBackend, type ApduTracer, type ReaderBackend } from './readers/index.js';
+import { EmbeddedBackend, createReaderBackend, serveReaderBus, type ApduTracer, type ParentChannel, type ReaderBackend } from './readers/index.js';
 import { TranscriptRecorder } from './readers/recorder.js';
 import { toHex } from './protocol/index.js';
 import { loadOrMintTls } from './tls/index.js';
@@ -48,6 +48,7 @@ export interface RunningConnector {
   /** The CA certificate clients trust. */
   readonly caCert: string;
   readonly app: ConnectorApp;
+  readonly readers: ReaderBackend;
   /** Closes the listeners (in-flight requests finish) and stops the reader backend. */
   close(): Promise<void>;
 }
@@ -190,6 +191,7 @@ export async function startConnector(config: ConnectorConfig, options: StartOpti
     port,
     caCert: tls.caCert,
     app,
+    readers,
     async close() {
       allowList?.close();
       await Promise.all([app.close(), ...extra.map(closeServer)]);
@@ -206,6 +208,11 @@ export interface RunIo {
   /** Resolves when the connector should stop; default: the first SIGTERM or SIGINT. */
   readonly stopSignal?: Promise<unknown>;
   readonly start?: typeof startConnector;
+  /**
+   * The process that started this one, when it did so with an IPC channel: it may plug and unplug embedded
+   * readers (connector/readers/embedded/parent-bus.ts). The daemon entry passes `process`.
+   */
+  readonly parent?: ParentChannel;
 }
 
 function firstSignal(): Promise<NodeJS.Signals> {
@@ -238,13 +245,15 @@ export async function runConnector(argv: readonly string[], io: RunIo = {}): Pro
     if (e instanceof PortInUseError) return EXIT.portInUse;
     return EXIT.failure;
   }
+  const stopBus = io.parent && running.readers instanceof EmbeddedBackend ? serveReaderBus(running.readers, io.parent) : null;
   stdout.write(`${JSON.stringify({ event: 'ready', url: running.url, port: running.port, caCert: running.caCert })}\n`);
   await stopSignal;
+  stopBus?.();
   await running.close();
   return EXIT.ok;
 }
 
 const invokedAs = process.argv[1];
 if (invokedAs !== undefined && import.meta.url === pathToFileURL(realpathSync(invokedAs)).href) {
-  process.exit(await runConnector(process.argv.slice(2)));
+  process.exit(await runConnector(process.argv.slice(2), { parent: process }));
 }

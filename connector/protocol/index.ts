@@ -13,3 +13,4 @@ export * from './redact.js';
 export * from './secret-buffer.js';
 export * from './transcript.js';
 export * from './beid-files.js';
+export * from './reader-bus.js';

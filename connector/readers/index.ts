@@ -24,3 +24,4 @@ export { readerId } from './ids.js';
 export { DEFAULT_BOUNDS, type ApduTraceEvent, type ApduTracer, type SessionBounds } from './raw-card.js';
 export { EmbeddedBackend, embeddedReaderName, type EmbeddedReaderConfig } from './embedded/backend.js';
 export { PcscBackend } from './pcsc/backend.js';
+export { serveReaderBus, type ParentChannel } from './embedded/parent-bus.js';

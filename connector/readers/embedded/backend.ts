@@ -16,6 +16,8 @@ interface Slot {
   readonly server: net.Server;
   port: number;
   card: CardConnection | null;
+  /** False while the reader is unplugged (plugReader / unplugReader): not listening, not listed. */
+  plugged: boolean;
 }
 
 export function embeddedReaderName(index: number): string {
@@ -56,19 +58,51 @@ export class EmbeddedBackend extends BaseBackend {
     for (const [index, port] of this.config.ports.entries()) {
       const name = embeddedReaderName(index);
       const server = net.createServer((socket) => this.accept(slot, socket));
-      const slot: Slot = { name, server, port, card: null };
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host: this.host, port }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address();
-      slot.port = typeof address === 'object' && address ? address.port : port;
+      const slot: Slot = { name, server, port, card: null, plugged: true };
+      await this.listen(slot);
       this.listeners.push(slot);
       this.readerAdded(name, null);
     }
+  }
+
+  private async listen(slot: Slot): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      slot.server.once('error', reject);
+      slot.server.listen({ host: this.host, port: slot.port }, () => {
+        slot.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = slot.server.address();
+    if (typeof address === 'object' && address) slot.port = address.port;
+  }
+
+  private slotAt(index: number): Slot {
+    const slot = this.listeners[index];
+    if (!slot) throw new ConnectorError('ERR_READER_NOT_FOUND', { message: `no embedded reader ${index}` });
+    return slot;
+  }
+
+  /**
+   * Pulls reader `index` out, as a USB reader is unplugged: it leaves the reader list at once, a session on its
+   * card fails with card-removed, and its port stops listening (the card's link is dropped and keeps retrying).
+   */
+  async unplugReader(index: number): Promise<void> {
+    const slot = this.slotAt(index);
+    if (!slot.plugged) return;
+    slot.plugged = false;
+    this.readerRemoved(slot.name);
+    slot.card?.drop();
+    await new Promise<void>((resolve) => slot.server.close(() => resolve()));
+  }
+
+  /** Plugs reader `index` back in: listed again under the same id, on the same port; a card in it reconnects. */
+  async plugReader(index: number): Promise<void> {
+    const slot = this.slotAt(index);
+    if (slot.plugged) return;
+    await this.listen(slot);
+    slot.plugged = true;
+    this.readerAdded(slot.name, null);
   }
 
   async stop(): Promise<void> {
@@ -78,7 +112,8 @@ export class EmbeddedBackend extends BaseBackend {
         (slot) =>
           new Promise<void>((resolve) => {
             slot.card?.drop();
-            slot.server.close(() => resolve());
+            if (slot.plugged) slot.server.close(() => resolve());
+            else resolve();
             this.readerRemoved(slot.name);
           }),
       ),
@@ -86,7 +121,7 @@ export class EmbeddedBackend extends BaseBackend {
   }
 
   private accept(slot: Slot, socket: net.Socket): void {
-    if (slot.card && !slot.card.closed) {
+    if (!slot.plugged || (slot.card && !slot.card.closed)) {
       socket.destroy(); // one card per reader
       return;
     }
