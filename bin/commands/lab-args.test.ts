@@ -57,6 +57,8 @@ describe('t1c-lab lab argument parsing', () => {
       fault: { kind: 'hostile', mode: 'garbage-data', seed: 7, honestApdus: 3 },
     });
     for (const kind of ['power-off', 'corrupt', 'clear']) expect(parseLabArgs(['fault', kind, '--reader', '0'])).toMatchObject({ fault: { kind } });
+    expect(parseLabArgs(['fault', 'unplug', '--reader', '2'])).toEqual({ sub: 'fault', reader: 2, fault: { kind: 'unplug' }, json: false });
+    expect(parseLabArgs(['fault', 'plug', '--reader', '2', '--json'])).toEqual({ sub: 'fault', reader: 2, fault: { kind: 'plug' }, json: true });
   });
 
   it('answers --help at every level', () => {
@@ -69,6 +71,8 @@ describe('t1c-lab lab argument parsing', () => {
 
   it.each([
     [['start'], /unknown lab subcommand "start"/],
+    [['fault', 'unplug'], /lab fault needs --reader N/],
+    [['fault', 'unplug', '--reader', '0', '--count', '2'], /lab fault unplug takes only --reader N, not --count/],
     [['up', '--backend', 'usb'], /--backend must be pcsc or embedded/],
     [['up', '--provider', 'podman'], /--provider must be local or containers/],
     [['up', '--card', 'iso-echo:'], /PROFILE\[:PERSONA\]/],

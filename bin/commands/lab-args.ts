@@ -26,8 +26,15 @@ export type LabCommand =
   | { readonly sub: 'down' }
   | { readonly sub: 'insert'; readonly card: CardSpec; readonly reader: number | null; readonly json: boolean }
   | { readonly sub: 'remove'; readonly reader: number; readonly json: boolean }
-  | { readonly sub: 'fault'; readonly reader: number; readonly fault: CardFault; readonly json: boolean }
+  | { readonly sub: 'fault'; readonly reader: number; readonly fault: CardFault | ReaderFault; readonly json: boolean }
   | { readonly sub: 'fault'; readonly reader: null; readonly fault: { readonly kind: 'pcscd-restart' }; readonly json: boolean };
+
+/** Faults on the reader itself rather than its card (embedded backend). */
+export interface ReaderFault {
+  readonly kind: 'unplug' | 'plug';
+}
+
+const READER_FAULT_KINDS: readonly ReaderFault['kind'][] = ['unplug', 'plug'];
 
 type Sub = Exclude<LabCommand['sub'], 'help'>;
 
@@ -60,11 +67,14 @@ Inserts a fresh card (new PIN counters) into reader N, or the first empty reader
 
 Takes the card out of reader N.`,
   fault: `Usage: t1c-lab lab fault pcscd-restart [--json]
+       t1c-lab lab fault unplug|plug --reader N [--json]
        t1c-lab lab fault KIND --reader N [--after N | --at-ins HH] [--count N] [--model none|real|fixed]
                          [--sign-ms MS] [--apdu-ms MS] [--mode MODE] [--seed N] [--honest N] [--json]
 
 pcscd-restart stops the lab's pcscd and starts it again (pcsc backend, local provider); returns once its readers
-are back. Every other KIND puts a fault on the card in reader N:
+are back. unplug pulls reader N out as a USB reader is unplugged (embedded backend): the connector stops listing it
+and a session on its card fails; its card stays in it. plug puts it back: same reader id, the card powered afresh.
+Every other KIND puts a fault on the card in reader N:
   remove     take the card out now, with --after N when its Nth APDU from now arrives, or with --at-ins HH
              when an APDU with that instruction (hex, e.g. 2A: a signature) arrives; that APDU stays unanswered
   power-off  the card loses power: its PIN rights and security environment go, it answers nothing until the
@@ -86,7 +96,8 @@ export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove|fault>
   down     stop the lab and clean up
   insert   insert a card:  lab insert PROFILE[:PERSONA] [--reader N]
   remove   remove a card:  lab remove --reader N
-  fault    inject a fault: lab fault remove|power-off|latency|drop|corrupt|clear --reader N, lab fault pcscd-restart
+  fault    inject a fault: lab fault remove|power-off|latency|drop|corrupt|hostile|clear|unplug|plug --reader N,
+           lab fault pcscd-restart
 
 Run \`t1c-lab lab <subcommand> --help\` for options.`;
 
@@ -168,13 +179,20 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
       if (values['reader'] === undefined) throw new UsageError('lab remove needs --reader N', hint);
       return { sub: 'remove', reader: integerOf(values['reader'], '--reader', 0, hint), json };
     case 'fault': {
-      if (positionals.length !== 1) throw new UsageError(`lab fault takes exactly one KIND (${[...CARD_FAULT_KINDS, 'pcscd-restart'].join(', ')})`, hint);
+      if (positionals.length !== 1) throw new UsageError(`lab fault takes exactly one KIND (${[...CARD_FAULT_KINDS, ...READER_FAULT_KINDS, 'pcscd-restart'].join(', ')})`, hint);
       if (positionals[0] === 'pcscd-restart') {
         if (values['reader'] !== undefined) throw new UsageError('lab fault pcscd-restart takes no --reader: it restarts the readers\' daemon', hint);
         return { sub: 'fault', reader: null, fault: { kind: 'pcscd-restart' }, json };
       }
       if (values['reader'] === undefined) throw new UsageError('lab fault needs --reader N', hint);
-      return { sub: 'fault', reader: integerOf(values['reader'], '--reader', 0, hint), fault: faultOf(positionals[0]!, values, hint), json };
+      const reader = integerOf(values['reader'], '--reader', 0, hint);
+      const kind = positionals[0]!;
+      if (READER_FAULT_KINDS.includes(kind as ReaderFault['kind'])) {
+        const extra = Object.keys(values).filter((k) => !['reader', 'json', 'help'].includes(k));
+        if (extra.length > 0) throw new UsageError(`lab fault ${kind} takes only --reader N, not --${extra[0]!}`, hint);
+        return { sub: 'fault', reader, fault: { kind: kind as ReaderFault['kind'] }, json };
+      }
+      return { sub: 'fault', reader, fault: faultOf(kind, values, hint), json };
     }
   }
 }

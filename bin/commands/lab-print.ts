@@ -10,7 +10,7 @@ export function formatState(state: LabState): string {
   for (const reader of state.readers) {
     const card = reader.card;
     const what = card ? `${card.profile}${card.persona ? ':' + card.persona : ''}  ATR ${card.atr}${card.pin ? `  PIN ${card.pin}` : ''}` : '(empty)';
-    lines.push(`  reader ${reader.index}  ${reader.name.padEnd(width)}  ${reader.port ? `port ${reader.port}  ` : ''}${what}`);
+    lines.push(`  reader ${reader.index}  ${reader.name.padEnd(width)}  ${reader.port ? `port ${reader.port}  ` : ''}${reader.plugged === false ? '[unplugged]  ' : ''}${what}`);
   }
   for (const token of state.tokens ?? []) lines.push(`  token      ${token.label}  PIN ${token.pin}${token.id ? `  reader id ${token.id}` : ''}  (${token.module})`);
   lines.push(state.connector ? `  connector  ${state.connector.url}  CA ${state.connector.caCert}` : '  connector  not running');

@@ -1,5 +1,6 @@
-import { labDown, labFault, labInsert, labRemove, labRestartPcscd, labStatus, labUp } from '../../simulators/lab/lab-client.js';
-import { parseLabArgs } from './lab-args.js';
+import { labDown, labFault, labInsert, labPlug, labRemove, labRestartPcscd, labStatus, labUnplug, labUp } from '../../simulators/lab/lab-client.js';
+import type { LabState } from '../../simulators/lab/state.js';
+import { parseLabArgs, type LabCommand } from './lab-args.js';
 import { printState } from './lab-print.js';
 
 /** `t1c-lab lab …`: the detached lab (CONTRACTS.md "The lab"). */
@@ -43,7 +44,20 @@ export async function run(args: string[]): Promise<number> {
       printState(await labRemove(command.reader), command.json);
       return 0;
     case 'fault':
-      printState(command.reader === null ? await labRestartPcscd() : await labFault(command.reader, command.fault), command.json);
+      printState(await applyFault(command), command.json);
       return 0;
+  }
+}
+
+function applyFault(command: Extract<LabCommand, { sub: 'fault' }>): Promise<LabState> {
+  if (command.reader === null) return labRestartPcscd();
+  const { fault } = command;
+  switch (fault.kind) {
+    case 'unplug':
+      return labUnplug(command.reader);
+    case 'plug':
+      return labPlug(command.reader);
+    default:
+      return labFault(command.reader, fault);
   }
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { isReaderBusAnswer, type ReaderBusAnswer, type ReaderBusRequest } from '../../connector/protocol/index.js';
 import { LabError } from './lab-error.js';
 import { distEntry } from './paths.js';
 import { isAlive, processArgv, terminate } from './processes.js';
@@ -79,9 +80,17 @@ export interface ConnectorReady {
   readonly caCert: string;
 }
 
+/** The embedded readers' bus of a connector the lab started (its IPC channel): a reader unplugged and plugged back. */
+export interface ConnectorReaderBus {
+  unplug(reader: number): Promise<void>;
+  plug(reader: number): Promise<void>;
+}
+
 export interface ConnectorHandle extends ConnectorReady {
   readonly pid: number;
   readonly allowedOrigins: readonly string[];
+  /** Embedded backend only; null for pcsc, whose readers are pcscd's. */
+  readonly readerBus: ConnectorReaderBus | null;
   stop(): Promise<void>;
 }
 
@@ -108,7 +117,9 @@ export async function startConnector(
   const log = openSync(config.log.file, 'a', 0o600); // crashes before the logger is up land here too
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [distEntry(CONNECTOR_ENTRY), '--config', configFile], { stdio: ['ignore', 'pipe', log], env: { ...process.env, ...env } });
+    // embedded: an IPC channel, the readers' bus (connector/readers/embedded/parent-bus.ts)
+    const stdio = config.readers.backend === 'embedded' ? (['ignore', 'pipe', log, 'ipc'] as const) : (['ignore', 'pipe', log] as const);
+    child = spawn(process.execPath, [distEntry(CONNECTOR_ENTRY), '--config', configFile], { stdio: [...stdio], env: { ...process.env, ...env } });
   } finally {
     closeSync(log);
   }
@@ -122,6 +133,7 @@ export async function startConnector(
     ...ready,
     pid: child.pid!,
     allowedOrigins: config.cors.allowedOrigins,
+    readerBus: config.readers.backend === 'embedded' ? readerBusOf(child) : null,
     async stop(): Promise<void> {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) await terminate(child.pid!);
@@ -130,6 +142,36 @@ export async function startConnector(
       rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const BUS_TIMEOUT_MS = 10_000;
+
+function readerBusOf(child: ChildProcess): ConnectorReaderBus {
+  let next = 1;
+  const pending = new Map<number, (answer: ReaderBusAnswer | Error) => void>();
+  child.on('message', (message: unknown) => {
+    if (isReaderBusAnswer(message)) pending.get(message.id)?.(message);
+  });
+  child.once('exit', () => {
+    for (const settle of pending.values()) settle(new LabError('ERR_LAB_CONNECTOR_START', 'the connector exited'));
+  });
+  const call = (op: ReaderBusRequest['op'], reader: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      const timer = setTimeout(() => settle(new LabError('ERR_LAB_READER_TIMEOUT', `the connector did not ${op} reader ${reader} within ${BUS_TIMEOUT_MS} ms`)), BUS_TIMEOUT_MS);
+      function settle(answer: ReaderBusAnswer | Error): void {
+        clearTimeout(timer);
+        pending.delete(id);
+        if (answer instanceof Error) reject(answer);
+        else if (!answer.ok) reject(new LabError('ERR_LAB_FAULT_INVALID', `the connector could not ${op} reader ${reader}: ${answer.error ?? 'no reason given'}`));
+        else resolve();
+      }
+      pending.set(id, settle);
+      child.send({ t1cReaderBus: 1, id, op, reader } satisfies ReaderBusRequest, (e) => {
+        if (e) settle(new LabError('ERR_LAB_CONNECTOR_START', `the connector's reader bus is closed: ${e.message}`));
+      });
+    });
+  return { unplug: (reader) => call('unplug', reader), plug: (reader) => call('plug', reader) };
 }
 
 function waitForReady(child: ChildProcess, timeoutMs: number, logFile: string): Promise<ConnectorReady> {

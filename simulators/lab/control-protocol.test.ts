@@ -18,6 +18,8 @@ describe('control protocol', () => {
     expect(parseRequest('{"id":4,"op":"remove","reader":0}')).toMatchObject({ op: 'remove', reader: 0 });
     expect(parseRequest('{"id":5,"op":"down"}')).toMatchObject({ op: 'down' });
     expect(parseRequest('{"id":7,"op":"pcscd-restart"}')).toEqual({ id: 7, op: 'pcscd-restart' });
+    expect(parseRequest('{"id":8,"op":"unplug","reader":1}')).toEqual({ id: 8, op: 'unplug', reader: 1 });
+    expect(parseRequest('{"id":9,"op":"plug","reader":1}')).toEqual({ id: 9, op: 'plug', reader: 1 });
     expect(parseRequest('{"id":6,"op":"fault","reader":0,"fault":{"kind":"drop"}}')).toMatchObject({ op: 'fault', reader: 0, fault: { kind: 'drop' } });
   });
 
@@ -30,6 +32,8 @@ describe('control protocol', () => {
     '{"id":1,"op":"insert","profile":"iso-echo"}',
     '{"id":1,"op":"insert","profile":"iso-echo","persona":null,"reader":"0"}',
     '{"id":1,"op":"remove"}',
+    '{"id":1,"op":"unplug"}',
+    '{"id":1,"op":"plug","reader":"1"}',
     '{"id":1,"op":"fault","reader":0}',
     '{"id":1,"op":"fault","fault":{"kind":"drop"}}',
   ])('rejects %s', (line) => {

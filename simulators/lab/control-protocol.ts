@@ -11,6 +11,8 @@ export type ControlRequest =
   | { readonly id: number; readonly op: 'insert'; readonly profile: string; readonly persona: string | null; readonly reader?: number }
   | { readonly id: number; readonly op: 'remove'; readonly reader: number }
   | { readonly id: number; readonly op: 'fault'; readonly reader: number; readonly fault: CardFault }
+  | { readonly id: number; readonly op: 'unplug'; readonly reader: number }
+  | { readonly id: number; readonly op: 'plug'; readonly reader: number }
   | { readonly id: number; readonly op: 'pcscd-restart' }
   | { readonly id: number; readonly op: 'down' };
 
@@ -32,7 +34,7 @@ export class LineDecoder {
   }
 }
 
-const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'pcscd-restart', 'down'];
+const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'unplug', 'plug', 'pcscd-restart', 'down'];
 
 /** Parses and checks one request line; null when it is not a well-formed request. */
 export function parseRequest(line: string): ControlRequest | null {
@@ -52,6 +54,8 @@ export function parseRequest(line: string): ControlRequest | null {
       if (reader !== undefined && !Number.isInteger(reader)) return null;
       break;
     case 'remove':
+    case 'unplug':
+    case 'plug':
       if (!Number.isInteger(reader)) return null;
       break;
     case 'fault':

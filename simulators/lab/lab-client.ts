@@ -144,6 +144,16 @@ export function labFault(reader: number, fault: CardFault, dir?: string): Promis
   return sendControl(filesFor(dir).controlSocket, { op: 'fault', reader, fault });
 }
 
+/** Unplugs an embedded reader (its card stays in it); resolves once the connector no longer lists it. */
+export function labUnplug(reader: number, dir?: string): Promise<LabState> {
+  return sendControl(filesFor(dir).controlSocket, { op: 'unplug', reader });
+}
+
+/** Plugs an unplugged embedded reader back in; resolves once the connector lists it again, with its card. */
+export function labPlug(reader: number, dir?: string): Promise<LabState> {
+  return sendControl(filesFor(dir).controlSocket, { op: 'plug', reader });
+}
+
 /** Stops and restarts the lab's pcscd (pcsc backend); resolves once its readers are back. */
 export function labRestartPcscd(dir?: string): Promise<LabState> {
   return sendControl(filesFor(dir).controlSocket, { op: 'pcscd-restart' });

@@ -6,7 +6,7 @@ import { ApduTrace } from './apdu-trace.js';
 import type { CardFault } from '../cards/fault-card.js';
 import { CardSlots } from './card-slots.js';
 import { LabFaults } from './faults.js';
-import { LAB_APP_ORIGIN, connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle } from './connector-process.js';
+import { LAB_APP_ORIGIN, connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle, type ConnectorReaderBus } from './connector-process.js';
 import { waitForConnectorReaders, type ConnectorEndpoint, type ConnectorReader } from './connector-readers.js';
 import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
 import { LAB_AUDIENCE, startLabDs, type LabDs } from './lab-ds.js';
@@ -70,6 +70,8 @@ export class LabRuntime {
   private readonly readerIds = new Map<string, string>();
   /** The connector's reader list when it first showed every reader and token (token ids for the state). */
   private listed: readonly ConnectorReader[] = [];
+  /** Embedded readers pulled out with `unplugReader` (their cards stay in them, as in a real reader). */
+  private readonly unplugged = new Set<number>();
 
   private constructor(
     private readonly spec: LabSpec,
@@ -162,9 +164,9 @@ export class LabRuntime {
     this.log(`warning: ${line}`);
   }
 
-  /** Cards connect to a reader that listens: pcscd's vpcd, or the running connector's embedded reader. */
-  private get readersListen(): boolean {
-    return this.spec.backend === 'pcsc' || this.connector !== null;
+  /** Cards connect to a reader that listens: pcscd's vpcd, or the running connector's embedded reader, plugged in. */
+  private listens(index: number): boolean {
+    return this.spec.backend === 'pcsc' || (this.connector !== null && !this.unplugged.has(index));
   }
 
   private readerAt(index: number): Reader {
@@ -181,7 +183,7 @@ export class LabRuntime {
     const fresh = prepareCard(spec.profile, spec.persona);
     const prepared = spec.latency ? { ...fresh, card: withLatency(fresh.card, spec.latency) } : fresh;
     const trace = this.traces.get(index)!;
-    await this.slots.insert(index, this.faults.wrap(index, prepared.card), { onExchange: trace.onExchange }, this.readersListen);
+    await this.slots.insert(index, this.faults.wrap(index, prepared.card), { onExchange: trace.onExchange }, this.listens(index));
     this.occupants.set(index, prepared);
     trace.note(`inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''} ATR ${toHex(prepared.card.atr)}`);
     this.log(`reader ${index}: inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''}`);
@@ -189,7 +191,8 @@ export class LabRuntime {
       if (this.hardware) {
         await waitForCardState(reader.name, { present: true, atr: prepared.card.atr });
       }
-      await this.connectorSees(reader.name, toHex(prepared.card.atr));
+      // a card put into an unplugged reader shows once the reader is plugged back in
+      if (!this.unplugged.has(index)) await this.connectorSees(reader.name, toHex(prepared.card.atr));
     } catch (e) {
       await this.remove(index).catch(() => undefined);
       throw e;
@@ -206,7 +209,47 @@ export class LabRuntime {
     this.traces.get(readerIndex)?.note('removed');
     this.log(`reader ${readerIndex}: removed`);
     if (this.hardware) await waitForCardState(reader.name, { present: false });
-    await this.connectorSees(reader.name, null);
+    if (!this.unplugged.has(readerIndex)) await this.connectorSees(reader.name, null);
+    return this.state();
+  }
+
+  /** The running connector's embedded reader bus, or why there is none. */
+  private readerBus(action: string): ConnectorReaderBus {
+    if (this.spec.backend !== 'embedded') {
+      throw new LabError('ERR_LAB_FAULT_INVALID', `${action} needs the embedded backend: pcscd's vpcd readers stay for pcscd's lifetime (remove the card, or restart pcscd)`);
+    }
+    const bus = this.connector?.readerBus;
+    if (!bus) throw new LabError('ERR_LAB_FAULT_INVALID', `${action} needs the lab's connector: the embedded readers are its own`);
+    return bus;
+  }
+
+  /**
+   * Unplugs an embedded reader as a USB reader is pulled out; returns once the connector no longer lists it. Its
+   * card stays in it and is back, powered afresh, when the reader is plugged in again.
+   */
+  async unplugReader(readerIndex: number): Promise<LabState> {
+    const reader = this.readerAt(readerIndex);
+    const bus = this.readerBus('unplugging a reader');
+    if (this.unplugged.has(readerIndex)) return this.state();
+    await bus.unplug(readerIndex);
+    this.unplugged.add(readerIndex);
+    this.traces.get(readerIndex)?.note('reader unplugged');
+    this.log(`reader ${readerIndex}: unplugged`);
+    await waitForConnectorReaders(this.endpoint(this.connector!), (readers) => !readers.some((r) => r.name === reader.name), `${reader.name} gone`);
+    return this.state();
+  }
+
+  /** Plugs an unplugged embedded reader back in; returns once the connector lists it again, with its card if any. */
+  async plugReader(readerIndex: number): Promise<LabState> {
+    const reader = this.readerAt(readerIndex);
+    const bus = this.readerBus('plugging a reader in');
+    if (!this.unplugged.has(readerIndex)) return this.state();
+    await bus.plug(readerIndex);
+    this.unplugged.delete(readerIndex);
+    this.traces.get(readerIndex)?.note('reader plugged in');
+    this.log(`reader ${readerIndex}: plugged in`);
+    const occupant = this.occupants.get(readerIndex);
+    await this.connectorSees(reader.name, occupant ? toHex(occupant.card.atr) : null);
     return this.state();
   }
 
@@ -233,7 +276,7 @@ export class LabRuntime {
         const occupant = this.occupants.get(reader.index);
         const card = occupant ? { profile: occupant.profile, persona: occupant.persona, atr: toHex(occupant.card.atr), pin: occupant.pin } : null;
         const id = this.readerIds.get(reader.name);
-        return { index: reader.index, name: reader.name, ...(id ? { id } : {}), port: reader.port, card };
+        return { index: reader.index, name: reader.name, ...(id ? { id } : {}), port: reader.port, ...(this.unplugged.has(reader.index) ? { plugged: false } : {}), card };
       }),
       ...(connector
         ? {

@@ -21,6 +21,8 @@ export interface StateReader {
   readonly name: string;
   readonly id?: string;
   readonly port?: number;
+  /** Present (false) only while the reader is unplugged (`lab fault unplug`, embedded backend). */
+  readonly plugged?: false;
   readonly card: StateCard | null;
 }
 

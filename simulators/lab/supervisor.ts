@@ -87,6 +87,10 @@ async function main(): Promise<void> {
         return persist(await runtime.insert({ profile: request.profile, persona: request.persona }, request.reader));
       case 'remove':
         return persist(await runtime.remove(request.reader));
+      case 'unplug':
+        return persist(await runtime.unplugReader(request.reader));
+      case 'plug':
+        return persist(await runtime.plugReader(request.reader));
       case 'pcscd-restart':
         return persist(await runtime.restartPcscd());
       case 'fault':
