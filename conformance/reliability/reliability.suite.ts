@@ -4,9 +4,9 @@ import { CATALOGUE } from '../../connector/errors/catalogue.js';
 import { hasCapability } from '../../fixtures/cards/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { labFault, labInsert, labRemove, labRestartPcscd, labStatus } from '../../simulators/lab/lab-client.js';
+import { labFault, labInsert, labPlug, labRemove, labRestartPcscd, labStatus, labUnplug } from '../../simulators/lab/lab-client.js';
 import { labFiles } from '../../simulators/lab/paths.js';
 import { HOSTILE_MODES } from '../../simulators/cards/hostile/index.js';
 import { beidExpectations, digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
@@ -31,8 +31,8 @@ function base(readerId: string): string {
   return `/v3/modules/beid/apps/token/readers/${readerId}`;
 }
 
-function signRequest(readerId: string, pin: string, message: Buffer) {
-  return api.post<{ data: { data: string } } | ErrorBody>(
+function signRequest(readerId: string, pin: string, message: Buffer, client = api) {
+  return client.post<{ data: { data: string } } | ErrorBody>(
     `${base(readerId)}/sign`,
     { algorithm: 'sha256', data: digestOf('sha256', message).toString('base64'), pin },
     { origin: target.allowedOrigin },
@@ -72,6 +72,53 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
       expect(again.status, again.text).toBe(200);
       expectSignatureOf(FRESH, message, again.body);
     } finally {
+      const now = await labStatus(lab!);
+      if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
+    }
+  });
+
+  it.skipIf(!lab || !free || target.backend !== 'embedded' || signers.length === 0)('a reader unplugged during a signature: that call fails with card-removed within 1 s, the reader leaves the list, others keep serving; plugged back, it signs under the same id', async () => {
+    const other = signers[0]!;
+    const pin = loadBeidPersona(FRESH.persona).pin;
+    const inserted = await labInsert(FRESH, free!.index, lab!);
+    const readerId = inserted.readers.find((r) => r.index === free!.index)!.id!;
+    let plugged = true;
+    try {
+      // Every APDU takes 800 ms: once the card has answered one, the signature's session is on the card.
+      await labFault(free!.index, { kind: 'latency', model: 'fixed', apduMs: 800, signMs: 800 }, lab!);
+      const trace = labFiles(lab!).apduTrace(free!.index);
+      const traceStart = statSync(trace).size;
+      const signing = signRequest(readerId, pin, randomBytes(32)).then((res) => ({ res, at: performance.now() }));
+      await waitForFile(trace, (text) => text.slice(traceStart).includes('\n< '));
+      const unpluggedAt = performance.now();
+      plugged = false;
+      const state = await labUnplug(free!.index, lab!);
+      const pulled = await signing;
+      expect(pulled.res.status, pulled.res.text).toBe(422);
+      expect((pulled.res.body as ErrorBody).code).toBe(CARD_REMOVED);
+      expect(pulled.at - unpluggedAt, 'card-removed answer after the unplug').toBeLessThan(1_000);
+      expect(state.readers[free!.index]).toMatchObject({ plugged: false, card: { profile: FRESH.profile } });
+
+      const listed = await api.get<{ data: { id: string }[] }>('/v3/readers');
+      expect(listed.body.data.map((r) => r.id)).not.toContain(readerId);
+      expect(listed.body.data.map((r) => r.id)).toContain(other.reader.id);
+      const gone = await api.get<ErrorBody>(`${base(readerId)}/biometric`);
+      expect(gone.body.code, gone.text).toBe(CATALOGUE.ERR_READER_NOT_FOUND.code);
+      const served = await api.get<{ data: { nationalNumber: string } }>(`${base(other.reader.id)}/biometric`);
+      expect(served.status, served.text).toBe(200);
+      expect(served.body.data.nationalNumber).toBe(loadBeidPersona(other.persona!).identity.nationalNumber);
+
+      await labFault(free!.index, { kind: 'latency', model: 'none' }, lab!);
+      await labPlug(free!.index, lab!);
+      plugged = true;
+      const back = await api.get<{ data: { id: string; card?: { atr: string } }[] }>('/v3/readers');
+      expect(back.body.data.find((r) => r.id === readerId)?.card?.atr).toBe(inserted.readers[free!.index]!.card!.atr);
+      const message = randomBytes(32);
+      const again = await signRequest(readerId, pin, message);
+      expect(again.status, again.text).toBe(200);
+      expectSignatureOf(FRESH, message, again.body);
+    } finally {
+      if (!plugged) await labPlug(free!.index, lab!);
       const now = await labStatus(lab!);
       if (now.readers.find((r) => r.index === free!.index)?.card) await labRemove(free!.index, lab!);
     }
@@ -167,31 +214,43 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
   });
 
   const two = distinctSigners(signers);
-  it.skipIf(two.length < 2)('200 concurrent signatures over two cards: each verifies against its own card, none is left queued', async () => {
-    const jobs = Array.from({ length: 200 }, (_, i) => ({ card: two[i % 2]!, message: randomBytes(32) }));
-    let refusals = 0;
-    const results = await Promise.all(
-      jobs.map(async ({ card, message }) => {
-        // A full queue answers 503 (retryable): the client tries again, as the SDK does.
-        for (;;) {
-          const res = await signRequest(card.reader.id, card.pin!, message);
-          if (res.status === 503 && isQueueFull(res.body)) {
-            refusals += 1;
-            continue;
+  it.skipIf(two.length < 2)('200 concurrent signatures over two cards, all sent at once: each verifies against its own card, a full queue refuses with 503 until the retry gets in, none is left queued', async () => {
+    // a connection per request, so all 200 reach the connector together, past its queue limit
+    const crowd = connectorClient(target, { maxSockets: 200 });
+    const slowed = lab ? two : [];
+    try {
+      // 30 ms a signature: the 100 requests of a card arrive faster than it signs, so its queue fills
+      for (const card of slowed) await labFault(card.reader.index, { kind: 'latency', model: 'fixed', signMs: 30 }, lab!);
+      const jobs = Array.from({ length: 200 }, (_, i) => ({ card: two[i % 2]!, message: randomBytes(32) }));
+      const refusals: ErrorBody[] = [];
+      const results = await Promise.all(
+        jobs.map(async ({ card, message }) => {
+          // A full queue answers 503 (retryable): the client tries again after a short random pause.
+          for (let attempt = 1; ; attempt += 1) {
+            const res = await signRequest(card.reader.id, card.pin!, message, crowd);
+            if (res.status !== 503 || !isQueueFull(res.body)) return { card, message, res };
+            refusals.push(res.body as ErrorBody);
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 40 * Math.min(attempt, 10)));
           }
-          return { card, message, res };
-        }
-      }),
-    );
-    for (const { card, message, res } of results) {
-      expect(res.status, res.text).toBe(200);
-      expectSignatureOf({ profile: card.profile, persona: card.persona! }, message, res.body);
-    }
-    process.stdout.write(`200 signatures over 2 cards; ${refusals} queue-full refusals retried\n`);
-    // Nothing left queued: each reader serves a new request at once.
-    for (const card of two) {
-      const res = await api.get(`${base(card.reader.id)}/biometric`);
-      expect(res.status).toBe(200);
+        }),
+      );
+      for (const { card, message, res } of results) {
+        expect(res.status, res.text).toBe(200);
+        expectSignatureOf({ profile: card.profile, persona: card.persona! }, message, res.body);
+      }
+      process.stdout.write(`200 signatures over 2 cards; ${refusals.length} queue-full refusals retried\n`);
+      if (lab) expect(refusals.length, 'the lab connector (queue limit 16) refused some of 100 requests per card').toBeGreaterThan(0);
+      for (const card of slowed) await labFault(card.reader.index, { kind: 'latency', model: 'none' }, lab!);
+
+      // Nothing left queued: each reader takes a whole queue's worth of requests at once again.
+      const limit = refusals[0]?.details?.queueLimit ?? 1;
+      for (const card of two) {
+        const burst = await Promise.all(Array.from({ length: limit }, () => crowd.get<ErrorBody>(`${base(card.reader.id)}/biometric`)));
+        expect(burst.map((res) => res.status), `a burst of ${limit} reads`).toEqual(Array.from({ length: limit }, () => 200));
+      }
+    } finally {
+      for (const card of slowed) await labFault(card.reader.index, { kind: 'latency', model: 'none' }, lab!);
+      crowd.close();
     }
   }, 240_000);
 });
@@ -219,5 +278,14 @@ async function readUntilOk(readerId: string) {
   for (;;) {
     const res = await api.get<{ data: { nationalNumber: string } }>(`${base(readerId)}/biometric`);
     if (res.status === 200 || performance.now() > until) return res;
+  }
+}
+
+/** Waits until the file's text satisfies `ready` (a lab trace written as the card answers), for at most 10 s. */
+async function waitForFile(file: string, ready: (text: string) => boolean): Promise<void> {
+  const until = performance.now() + 10_000;
+  while (!ready(readFileSync(file, 'utf8'))) {
+    if (performance.now() > until) throw new Error(`${file} did not show what the test waits for within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -6,7 +6,7 @@ export interface ErrorBody {
   readonly success: false;
   readonly code: number;
   readonly description: string;
-  readonly details?: { readonly triesLeft?: number };
+  readonly details?: { readonly triesLeft?: number; readonly queueLimit?: number };
 }
 
 /** The lab's free reader (the global setup keeps one), or null against a target or a full lab. */

@@ -23,6 +23,14 @@ export interface ApiRequest {
   readonly token?: string | null;
 }
 
+export interface ClientDefaults {
+  readonly headers?: Record<string, string>;
+  readonly servername?: string;
+  readonly token?: () => Promise<string>;
+  /** Connections open at once (default 16); requests beyond wait in the client, as a browser's do. */
+  readonly maxSockets?: number;
+}
+
 /**
  * A black-box HTTPS client for a connector: trusts only the connector's CA and checks the certificate's name
  * (the URL's host, or `servername`), as browsers do. No TLS check is ever turned off.
@@ -33,9 +41,9 @@ export class ConnectorClient {
   constructor(
     readonly baseUrl: string,
     caCertPath: string,
-    private readonly defaults: { readonly headers?: Record<string, string>; readonly servername?: string; readonly token?: () => Promise<string> } = {},
+    private readonly defaults: ClientDefaults = {},
   ) {
-    this.agent = new https.Agent({ ca: readFileSync(caCertPath), keepAlive: true, maxSockets: 16 });
+    this.agent = new https.Agent({ ca: readFileSync(caCertPath), keepAlive: true, maxSockets: defaults.maxSockets ?? 16 });
   }
 
   /** The Authorization header a request gets (see ApiRequest.token). */

@@ -53,9 +53,9 @@ export async function targetJwt(target: ConformanceTarget = conformanceTarget())
  * A client of the target connector. With a DS it sends the application's DS token on every request by default,
  * as a web application does (requests that need none or a bad one say so with `token`).
  */
-export function connectorClient(target: ConformanceTarget = conformanceTarget()): ConnectorClient {
+export function connectorClient(target: ConformanceTarget = conformanceTarget(), options: { readonly maxSockets?: number } = {}): ConnectorClient {
   const token = targetTokens(target);
-  return new ConnectorClient(target.url, target.caCert, token ? { token } : {});
+  return new ConnectorClient(target.url, target.caCert, { ...(token ? { token } : {}), ...options });
 }
 
 export interface PlacedCard {
