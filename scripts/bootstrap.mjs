@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The dependency-free bootstrap behind `npm test`, `npm run certify` and `npm run lab` (plain Node, no packages:
-// it runs before node_modules exists). Steps, each skipped when already satisfied:
+// The dependency-free bootstrap behind `npm test`, `npm run soak`, `npm run certify` and `npm run lab` (plain
+// Node, no packages: it runs before node_modules exists). Steps, each skipped when already satisfied:
 //   1. system packages (apt, when root on Debian/Ubuntu) — before npm ci: the native bindings need libpcsclite-dev
 //   2. npm ci, when node_modules is missing or older than package-lock.json
 //   3. npm run build, when a source under connector|simulators|conformance|load|fixtures|bin is newer than dist
-//   4. the mode: `test` runs tsc --noEmit, eslint and vitest (extra args go to vitest); any other mode runs
-//      `node dist/bin/t1c-lab.js <mode> …` (certify, lab).
+//   4. the mode: `test` runs tsc --noEmit, eslint and vitest (extra args go to vitest); `soak` runs the soak
+//      suite; any other mode runs `node dist/bin/t1c-lab.js <mode> …` (certify, lab).
 // T1C_LAB_STRICT=1 (set by .ci/run) turns every missing component into a failure and requires the native
 // bindings to load. T1C_BOOTSTRAP_DRY_RUN=1 prints what would be done and does nothing.
 import { spawnSync } from 'node:child_process';
@@ -222,10 +222,18 @@ function test(extra) {
   return codes.find((code) => code !== 0) ?? 0;
 }
 
+/** `npm run soak`: the soak alone, T1C_SOAK_MINUTES (default 10) on T1C_LAB_BACKEND (default embedded). */
+function soak() {
+  const env = { T1C_SOAK_MINUTES: process.env.T1C_SOAK_MINUTES || '10', T1C_LAB_BACKEND: process.env.T1C_LAB_BACKEND || 'embedded' };
+  say(`soak: ${env.T1C_SOAK_MINUTES} minutes on the ${env.T1C_LAB_BACKEND} backend`);
+  const vitestBin = path.join(ROOT, 'node_modules', '.bin', 'vitest');
+  return run(vitestBin, ['run', '--config', 'conformance/vitest.config.ts', 'conformance/reliability/soak.suite.ts'], { env: { ...process.env, ...env } });
+}
+
 function main() {
   const [mode, ...extra] = process.argv.slice(2);
   if (!mode) {
-    say('usage: node scripts/bootstrap.mjs <test|certify|lab> [args…]');
+    say('usage: node scripts/bootstrap.mjs <test|soak|certify|lab> [args…]');
     return 2;
   }
   if (STRICT) say('strict mode (T1C_LAB_STRICT=1)');
@@ -235,6 +243,7 @@ function main() {
     nativeBindings();
     build();
     if (mode === 'test') return test(extra);
+    if (mode === 'soak') return soak();
     return run(process.execPath, [path.join(ROOT, 'dist', 'bin', 't1c-lab.js'), mode, ...extra]);
   } catch (e) {
     if (!(e instanceof StepFailure)) throw e;
