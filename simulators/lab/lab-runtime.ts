@@ -183,7 +183,9 @@ export class LabRuntime {
     const fresh = prepareCard(spec.profile, spec.persona);
     const prepared = spec.latency ? { ...fresh, card: withLatency(fresh.card, spec.latency) } : fresh;
     const trace = this.traces.get(index)!;
-    await this.slots.insert(index, this.faults.wrap(index, prepared.card), { onExchange: trace.onExchange }, this.listens(index));
+    // A dropped link (reader replugged, pcscd restarted, a mute card dropped) retries at least every 200 ms: on
+    // loopback a refused connect costs nothing, and the card is back soon after its reader.
+    await this.slots.insert(index, this.faults.wrap(index, prepared.card), { onExchange: trace.onExchange, maxBackoffMs: 200 }, this.listens(index));
     this.occupants.set(index, prepared);
     trace.note(`inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''} ATR ${toHex(prepared.card.atr)}`);
     this.log(`reader ${index}: inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''}`);

@@ -12,15 +12,15 @@ export interface ParentChannel {
   send?: (message: unknown) => boolean;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   off(event: 'message', listener: (message: unknown) => void): unknown;
-  readonly channel?: { unref(): void } | undefined;
 }
 
-/** Serves plug/unplug requests from the parent until the returned function is called; null without a channel. */
+/**
+ * Serves plug/unplug requests from the parent until the returned function is called (which also lets the channel
+ * stop holding the process open); null without a channel.
+ */
 export function serveReaderBus(backend: EmbeddedBackend, parent: ParentChannel): (() => void) | null {
   const send = parent.send?.bind(parent);
   if (!send) return null;
-  // the channel must not keep a stopped connector alive
-  parent.channel?.unref();
   const reply = (answer: ReaderBusAnswer): void => {
     try {
       send(answer);
