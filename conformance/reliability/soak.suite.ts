@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../connector/errors/catalogue.js';
 import { labFault, labInsert, labPlug, labRemove, labUnplug } from '../../simulators/lab/lab-client.js';
 import { labFiles } from '../../simulators/lab/paths.js';
 import { digestOf, isBeidProfile } from '../support/beid-expected.js';
 import { freeReader } from '../support/fresh-card.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
 
-// The soak: `npm run soak` (T1C_SOAK_MINUTES, default 10 there) keeps the lab's connector busy — reads,
-// signatures, cards pulled mid-signature and reinserted, readers unplugged (embedded) — and samples its resident
-// memory and open file descriptors. Growth of either beyond 10% between the end of the warm-up (the first tenth)
-// and the end fails. Skipped unless the variable is set, so it is not part of npm test.
+// The soak: `npm run soak` (T1C_SOAK_MINUTES, default 10 there) keeps the lab's connector busy — reads, card and
+// token signatures, cards pulled mid-signature and reinserted, readers unplugged (embedded) — and samples its
+// resident memory and open file descriptors. Growth of either beyond 10% between the end of the warm-up (the first
+// tenth) and the end fails. Skipped unless the variable is set, so it is not part of npm test.
 
 const MINUTES = Number(process.env['T1C_SOAK_MINUTES'] ?? '0');
 const SAMPLE_MS = Math.max(1_000, Math.min(10_000, (MINUTES * 60_000) / 60));
@@ -64,6 +65,24 @@ describe(`soak [${target.backend}]`, () => {
           if (res.status !== 200) failures += 1;
         }
       };
+      // the PKCS#11 signing path too, when the lab has tokens: signatures with the PIN and in bulk mode
+      const token = target.state?.tokens?.find((t) => t.id !== undefined);
+      const tokenWorker = async (): Promise<void> => {
+        const base = `/v3/modules/pkcs11/apps/token/readers/${token!.id!}`;
+        const sign = (bulk: boolean, withPin: boolean) =>
+          api.post<{ code?: number }>(`${base}/sign${bulk ? '?bulk=true' : ''}`, { algorithm: 'sha256', data: digestOf('sha256', randomBytes(32)).toString('base64'), ...(withPin ? { pin: token!.pin } : {}) }, { origin: target.allowedOrigin });
+        for (let round = 0; performance.now() < endAt; round += 1) {
+          const bulk = round % 2 === 1;
+          let res = await sign(bulk, !bulk);
+          if (bulk && res.body?.code === CATALOGUE.ERR_PIN_REQUIRED.code) {
+            // bulk mode starts with a PIN and lasts five minutes: told "PIN required", a client sends it again
+            requests += 1;
+            res = await sign(true, true);
+          }
+          requests += 1;
+          if (res.status !== 200) failures += 1;
+        }
+      };
       const faults = async (): Promise<void> => {
         const pin = '1234';
         for (let round = 0; performance.now() < endAt; round += 1) {
@@ -81,7 +100,7 @@ describe(`soak [${target.backend}]`, () => {
         }
       };
       try {
-        await Promise.all([worker(0), worker(1), worker(2), worker(3), faults()]);
+        await Promise.all([worker(0), worker(1), worker(2), worker(3), faults(), ...(token ? [tokenWorker()] : [])]);
       } finally {
         clearInterval(timer);
       }
