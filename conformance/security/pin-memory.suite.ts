@@ -10,7 +10,7 @@ import { encryptPin } from '../support/device-key.js';
 import { freeReader, withFreshCard } from '../support/fresh-card.js';
 import { checkItem } from '../support/refusal.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
-import { searchProcessMemory } from './process-memory.js';
+import { searchProcessMemory, type MemoryPattern } from './process-memory.js';
 
 /**
  * security-checklist PIN-02 as far as Node allows: a PIN sent the way the SDK sends it (encrypted with the device
@@ -18,6 +18,8 @@ import { searchProcessMemory } from './process-memory.js';
  * bulk-signing round, neither the PIN digits nor its PIN block are anywhere in the connector process's writable
  * memory. (A PIN sent in clear arrives as a JavaScript string, which no code can erase: that form is not tested.)
  * The persona's PIN is used by no other suite, and the memory is searched before too, so a hit is this test's.
+ * The digit forms count only where they stand alone: inside a longer number (the log's millisecond timestamps
+ * hold any six-digit run sooner or later) they are another value.
  */
 const target = conformanceTarget();
 const api = connectorClient(target);
@@ -39,15 +41,15 @@ function connectorPid(): number | null {
 const pid = connectorPid();
 const why = !target.labDir ? "needs the lab: a --target's memory is not ours to read" : pid === null ? "cannot read the lab connector's /proc maps" : !freeReader(target) ? 'needs a free reader' : PIN.length < 6 ? 'needs a PIN of 6+ digits' : null;
 
-function patterns(): Record<string, Buffer> {
+function patterns(): Record<string, MemoryPattern> {
   const digits = Buffer.from(PIN, 'ascii');
   const block = encodePinBlock(digits);
   return {
-    'PIN digits': digits,
-    'PIN digits, reversed': Buffer.from(digits).reverse(),
-    'PIN block': block,
-    'PIN block, reversed': Buffer.from(block).reverse(),
-    'PIN digits, UTF-16': Buffer.from(PIN, 'utf16le'),
+    'PIN digits': { bytes: digits, digits: 'ascii' },
+    'PIN digits, reversed': { bytes: Buffer.from(digits).reverse(), digits: 'ascii' },
+    'PIN block': { bytes: block },
+    'PIN block, reversed': { bytes: Buffer.from(block).reverse() },
+    'PIN digits, UTF-16': { bytes: Buffer.from(PIN, 'utf16le'), digits: 'utf16' },
   };
 }
 
