@@ -7,6 +7,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import { LabError } from '../lab/lab-error.js';
 import type { PcscHardware } from '../lab/pcsc-hardware.js';
 import { vpcdReaderConf, vpcdReaders } from '../lab/pcscd-config.js';
+import { reservePorts } from '../lab/reserved-ports.js';
 import { acquirePcscdLock } from '../lab/pcscd-lock.js';
 import { pipeRedactedLog } from '../lab/pcscd-log.js';
 import { socketAnswers } from '../lab/pcscd.js';
@@ -81,6 +82,8 @@ export async function startContainerHardware(options: ContainerHardwareOptions):
   try {
     const count = vpcdReaders(options.readers).length;
     const base = await freeVpcdBlock(count);
+    const reserved = reservePorts(base, base + count - 1);
+    if (reserved) log(reserved);
     const readers = vpcdReaders(count, base);
     rmSync(options.confDir, { recursive: true, force: true });
     mkdirSync(options.confDir, { recursive: true });
