@@ -1,7 +1,8 @@
 import { LabError } from './lab-error.js';
-import { removeReaderConfig, vpcdReaders, writeReaderConfig, type VpcdReader } from './pcscd-config.js';
+import { PCSCD_MAX_READERS, VPCD_BASE_PORT, removeReaderConfig, vpcdReaders, writeReaderConfig, type VpcdReader } from './pcscd-config.js';
 import { findPcscd, mayRunPcscd, PCSCD_SOCKET, startPcscd, vpcdDriverInstalled, type PcscdProcess } from './pcscd.js';
 import { clearPcscdForLab, restoreMachinePcscd } from './pcscd-takeover.js';
+import { reservePorts } from './reserved-ports.js';
 import { waitForReaders } from './pcsc-watch.js';
 import { addQuickackRoute, removeQuickackRoute } from './route.js';
 
@@ -43,6 +44,8 @@ export async function startPcscHardware(options: PcscHardwareOptions): Promise<P
     throw new LabError('ERR_LAB_NOT_ROOT', `pcscd must create ${PCSCD_SOCKET} and this user may not write there: run the lab as root (or make /run/pcscd writable), or use --backend embedded`);
   }
   vpcdReaders(options.readers);
+  const reserved = reservePorts(VPCD_BASE_PORT, VPCD_BASE_PORT + PCSCD_MAX_READERS - 1);
+  if (reserved) log(reserved);
   await clearPcscdForLab(log);
   const readers = writeReaderConfig(options.confDir, options.readers);
   let daemon: PcscdProcess | null = null;
@@ -59,7 +62,12 @@ export async function startPcscHardware(options: PcscHardwareOptions): Promise<P
   try {
     const startDaemon = async (): Promise<PcscdProcess> => {
       const started = await startPcscd({ binary: pcscd, confDir: options.confDir, logPath: options.pcscdLogPath, apduLog: options.apduLog });
-      await waitForReaders(readers.map((reader) => reader.name));
+      try {
+        await waitForReaders(readers.map((reader) => reader.name));
+      } catch (e) {
+        await started.stop(); // not yet `daemon`: the teardown would leave it running (and the supervisor with it)
+        throw e;
+      }
       return started;
     };
     daemon = await startDaemon();
