@@ -5,8 +5,8 @@ import { hasCapability } from '../../fixtures/cards/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { labFault, labInsert, labPlug, labRemove, labRestartPcscd, labStatus, labUnplug } from '../../simulators/lab/lab-client.js';
+import { labConnectorPid } from '../../simulators/lab/connector-process.js';
 import { labFiles } from '../../simulators/lab/paths.js';
 import { HOSTILE_MODES } from '../../simulators/cards/hostile/index.js';
 import { beidExpectations, digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
@@ -190,7 +190,8 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
 
   it.skipIf(!lab || target.backend !== 'pcsc' || signers.length === 0)('pcscd restarted under load: the same connector process serves again within 5 s', async () => {
     const card = signers[0]!;
-    const pidBefore = connectorPid(lab!);
+    const pidBefore = labConnectorPid(lab!);
+    expect(pidBefore, 'the lab connector pid').not.toBeNull();
     let stop = false;
     const load = (async () => {
       let ok = 0;
@@ -210,7 +211,7 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
       stop = true;
       await load;
     }
-    expect(connectorPid(lab!), 'the connector did not restart').toBe(pidBefore);
+    expect(labConnectorPid(lab!), 'the connector did not restart').toBe(pidBefore);
   });
 
   const two = distinctSigners(signers);
@@ -260,10 +261,6 @@ const QUEUE_FULL_CODE = CATALOGUE.ERR_READER_QUEUE_FULL.code;
 
 function isQueueFull(body: unknown): boolean {
   return (body as { code?: number }).code === QUEUE_FULL_CODE;
-}
-
-function connectorPid(labDir: string): number {
-  return Number(readFileSync(path.join(labFiles(labDir).connectorDir, 'connector.pid'), 'utf8').trim());
 }
 
 function distinctSigners(cards: PlacedCard[]): PlacedCard[] {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../connector/errors/catalogue.js';
 import { labFault, labInsert, labPlug, labRemove, labUnplug } from '../../simulators/lab/lab-client.js';
-import { labFiles } from '../../simulators/lab/paths.js';
+import { labConnectorPid } from '../../simulators/lab/connector-process.js';
 import { digestOf, isBeidProfile } from '../support/beid-expected.js';
 import { freeReader } from '../support/fresh-card.js';
 import { connectorClient, conformanceTarget, placedCards } from '../support/target.js';
@@ -28,10 +27,6 @@ interface Sample {
   readonly fds: number;
 }
 
-function connectorPid(labDir: string): number {
-  return Number(readFileSync(path.join(labFiles(labDir).connectorDir, 'connector.pid'), 'utf8').trim());
-}
-
 function sample(pid: number, startedAt: number): Sample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
@@ -46,7 +41,8 @@ describe(`soak [${target.backend}]`, () => {
   it.skipIf(!(MINUTES > 0) || !lab || !free || cards.length === 0 || process.platform !== 'linux')(
     `keeps the connector's memory and file descriptors flat for ${MINUTES} minutes of work and faults`,
     async () => {
-      const pid = connectorPid(lab!);
+      const pid = labConnectorPid(lab!);
+      if (pid === null) throw new Error(`the lab in ${lab!} has no running connector to watch`);
       const startedAt = performance.now();
       const endAt = startedAt + MINUTES * 60_000;
       const samples: Sample[] = [sample(pid, startedAt)];

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { encodePinBlock } from '../../connector/protocol/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
+import { labConnectorPid } from '../../simulators/lab/connector-process.js';
 import { beidBase } from '../support/apdu-witness.js';
 import { digestOf } from '../support/beid-expected.js';
 import { encryptPin } from '../support/device-key.js';
@@ -27,10 +27,11 @@ afterAll(() => api.close());
 const PERSONA = 'be-foreigner';
 const PIN = loadBeidPersona(PERSONA).pin;
 
+/** The lab connector's pid, when its memory map can be read. */
 function connectorPid(): number | null {
-  if (!target.labDir) return null;
+  const pid = target.labDir ? labConnectorPid(target.labDir) : null;
+  if (pid === null) return null;
   try {
-    const pid = Number(readFileSync(path.join(target.labDir, 'connector', 'connector.pid'), 'utf8').trim());
     readFileSync(`/proc/${pid}/maps`);
     return pid;
   } catch {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { isReaderBusAnswer, type ReaderBusAnswer, type ReaderBusRequest } from '../../connector/protocol/index.js';
 import { LabError } from './lab-error.js';
-import { distEntry } from './paths.js';
+import { distEntry, labFiles } from './paths.js';
 import { isAlive, processArgv, terminate } from './processes.js';
 import type { Backend } from './state.js';
 
@@ -201,6 +201,16 @@ function waitForReady(child: ChildProcess, timeoutMs: number, logFile: string): 
       resolve({ url: event.url, port: event.port, caCert: event.caCert });
     });
   });
+}
+
+/** The pid of the connector the lab in `labDir` runs, from its pid file; null when there is none. */
+export function labConnectorPid(labDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(pidFile(labFiles(labDir).connectorDir), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Stops a connector a dead supervisor left behind (its pid file under `.lab/connector/`). */
