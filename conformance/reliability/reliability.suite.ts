@@ -4,10 +4,11 @@ import { CATALOGUE } from '../../connector/errors/catalogue.js';
 import { hasCapability } from '../../fixtures/cards/index.js';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
 import { KEY_FAMILY_BY_PROFILE, personaKeys } from '../../fixtures/pki/index.js';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { labFault, labInsert, labPlug, labRemove, labRestartPcscd, labStatus, labUnplug } from '../../simulators/lab/lab-client.js';
 import { labConnectorPid } from '../../simulators/lab/connector-process.js';
 import { labFiles } from '../../simulators/lab/paths.js';
+import { waitForFileText } from '../../simulators/lab/wait-for-file.js';
 import { HOSTILE_MODES } from '../../simulators/cards/hostile/index.js';
 import { beidExpectations, digestOf, isBeidProfile, verifyMessageSignature } from '../support/beid-expected.js';
 import { freeReader, type ErrorBody } from '../support/fresh-card.js';
@@ -89,7 +90,7 @@ describe(`reliability under lab faults [${target.backend}]`, () => {
       const trace = labFiles(lab!).apduTrace(free!.index);
       const traceStart = statSync(trace).size;
       const signing = signRequest(readerId, pin, randomBytes(32)).then((res) => ({ res, at: performance.now() }));
-      await waitForFile(trace, (text) => text.slice(traceStart).includes('\n< '));
+      await waitForFileText(trace, (text) => text.slice(traceStart).includes('\n< '));
       const unpluggedAt = performance.now();
       plugged = false;
       const state = await labUnplug(free!.index, lab!);
@@ -275,14 +276,5 @@ async function readUntilOk(readerId: string) {
   for (;;) {
     const res = await api.get<{ data: { nationalNumber: string } }>(`${base(readerId)}/biometric`);
     if (res.status === 200 || performance.now() > until) return res;
-  }
-}
-
-/** Waits until the file's text satisfies `ready` (a lab trace written as the card answers), for at most 10 s. */
-async function waitForFile(file: string, ready: (text: string) => boolean): Promise<void> {
-  const until = performance.now() + 10_000;
-  while (!ready(readFileSync(file, 'utf8'))) {
-    if (performance.now() > until) throw new Error(`${file} did not show what the test waits for within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

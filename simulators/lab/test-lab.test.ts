@@ -8,6 +8,7 @@ import { acquirePcscdLock } from './pcscd-lock.js';
 import { hasQuickackRoute, QUICKACK_HOST } from './route.js';
 import { isRoot } from './processes.js';
 import { openPcscTestLab, type TestLab } from './test-lab.js';
+import { waitForFileText } from './wait-for-file.js';
 
 const selectMf = encodeCommand(command(0x00, 0xa4, 0x00, 0x00, Buffer.from([ISO_ECHO_MF >> 8, ISO_ECHO_MF & 0xff])));
 
@@ -45,7 +46,9 @@ describe('openPcscTestLab', () => {
     } finally {
       context.close();
     }
-    expect(readFileSync(lab.pcscdLogPath, 'utf8').replace(/\s/g, '').toUpperCase()).toContain(toHex(selectMf));
+    // the log reaches the file through the lab's redacting pipe, just after pcscd wrote it
+    const logged = await waitForFileText(lab.pcscdLogPath, (text) => text.replace(/\s/g, '').toUpperCase().includes(toHex(selectMf)), 5_000).catch(() => readFileSync(lab.pcscdLogPath, 'utf8'));
+    expect(logged.replace(/\s/g, '').toUpperCase()).toContain(toHex(selectMf));
 
     await lab.remove(0);
     await waitForCardState(reader.name, { present: false });
