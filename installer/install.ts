@@ -71,7 +71,7 @@ export async function installConnector(options: InstallOptions = {}): Promise<In
     const tls = await ensureTls(paths);
     const systemTrust = options.systemTrust ?? 'auto';
     const systemRoot = options.systemRoot ?? '/';
-    const trust = await trustCa(tls.caCertPath, { home: paths.xdg.home, systemTrust, systemRoot });
+    const trust = await trustCa(tls.caCertPath, { home: paths.xdg.home, configHome: paths.xdg.configHome, systemTrust, systemRoot });
     const service = options.service ?? (await detectServiceKind(env));
     const record: InstallRecord = { version: 1, installedAt: new Date().toISOString(), appVersion: CONNECTOR_VERSION, port: config.port, service, caFingerprint: tls.caFingerprint, trust, systemTrust, systemRoot };
     await writeRecord(paths.recordFile, record);

@@ -31,7 +31,7 @@ export async function ensureTls(paths: InstallPaths, now = new Date()): Promise<
   if (files.minted && record) {
     const problems = await untrustCa(record.trust);
     if (problems.length > 0) throw new Error(`renewing the TLS CA: could not remove the old one: ${problems.join('; ')}`);
-    const trust = await trustCa(files.caCertPath, { home: paths.xdg.home, systemTrust: record.systemTrust, systemRoot: record.systemRoot });
+    const trust = await trustCa(files.caCertPath, { home: paths.xdg.home, configHome: paths.xdg.configHome, systemTrust: record.systemTrust, systemRoot: record.systemRoot });
     const renewed: InstallRecord = { ...record, trust, caFingerprint: ca.fingerprint256 };
     await writeRecord(paths.recordFile, renewed);
   }

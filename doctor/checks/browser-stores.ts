@@ -2,13 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProgram } from '../../installer/run.js';
-import { chromiumNssDb, firefoxNssDbs } from '../../installer/trust/nss.js';
+import { xdgDirs } from '../../installer/paths.js';
+import { chromiumNssDb, firefoxProfiles } from '../../installer/trust/nss.js';
 import type { DoctorContext } from '../context.js';
 import { result, type CheckResult } from '../types.js';
 
 const ID = 'connector.browser-trust';
 /** Stores a user may have that this check does not read. */
-const NOT_CHECKED = "not checked: snap and flatpak browsers' own databases (~/snap/chromium, ~/.var/app), Firefox profiles that have no cert9.db yet";
+const NOT_CHECKED = "not checked: snap and flatpak browsers' own databases (~/snap/chromium, ~/.var/app)";
 const TITLE = 'browser certificate stores';
 
 /** Nicknames trusted for TLS servers (`C` in the first trust field) in a `certutil -L` listing. */
@@ -45,7 +46,11 @@ export async function checkBrowserStores(ctx: DoctorContext): Promise<CheckResul
   const pem = ctx.facts.connectorCaPem;
   if (!pem) return result(ID, 'connector', TITLE, 'n/a', 'not checked: the connector certificate was not verified (see above)');
   const ca = new X509Certificate(pem);
-  const dbs = [{ browser: 'Chromium/Chrome', db: chromiumNssDb(home) }, ...(await firefoxNssDbs(home)).map((db) => ({ browser: 'Firefox', db }))].filter((d) => existsSync(join(d.db, 'cert9.db')));
+  // Firefox profiles (~/.config/mozilla/firefox since Firefox 147, ~/.mozilla/firefox before): one that never ran
+  // has no database yet, and Firefox will make an empty one — as good as missing the CA.
+  const firefox = await firefoxProfiles(home, xdgDirs({ ...ctx.options.env, HOME: home }).configHome);
+  const chromium = [chromiumNssDb(home)].filter((db) => existsSync(join(db, 'cert9.db')));
+  const dbs = [...chromium.map((db) => ({ browser: 'Chromium/Chrome', db })), ...firefox.map((db) => ({ browser: 'Firefox', db }))];
   if (dbs.length === 0) return result(ID, 'connector', TITLE, 'n/a', `no browser certificate database under ${home} (~/.pki/nssdb, Firefox profiles): no browser has run as this user; Chrome and Firefox will create one and need the CA added then (t1c-lab connector install does)`);
   const missing: string[] = [];
   const trusted: string[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -107,5 +107,15 @@ describe('browser certificate stores', () => {
     writeFileSync(caFile, caPem);
     await addNssCa(db, 't1c-test', caFile);
     expect(await checkBrowserStores(ctx)).toMatchObject({ status: 'ok', detail: expect.stringMatching(new RegExp(`trusted in Chromium/Chrome \\(${db}\\) \\(not checked: snap and flatpak`)) });
+
+    // a Firefox profile where Firefox 147 and later makes them, before its first run: no database, so no CA
+    const profiles = path.join(home, '.config', 'mozilla', 'firefox');
+    mkdirSync(path.join(profiles, 'ab12.default-esr'), { recursive: true });
+    writeFileSync(path.join(profiles, 'profiles.ini'), '[Profile0]\nName=default-esr\nIsRelative=1\nPath=ab12.default-esr\n');
+    const firefox = path.join(profiles, 'ab12.default-esr');
+    expect(await checkBrowserStores(ctx)).toMatchObject({ status: 'warning', detail: expect.stringContaining(`the connector CA is not in Firefox (${firefox})`), fix: expect.stringContaining(firefox) });
+    await ensureNssDb(firefox);
+    await addNssCa(firefox, 't1c-test', caFile);
+    expect(await checkBrowserStores(ctx)).toMatchObject({ status: 'ok', detail: expect.stringContaining(`Firefox (${firefox})`) });
   });
 });

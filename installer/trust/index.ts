@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { addNssCa, chromiumNssDb, ensureNssDb, firefoxNssDbs, hasNssCert, removeNssCert } from './nss.js';
+import { addNssCa, chromiumNssDb, ensureNssDb, firefoxProfiles, hasNssCert, removeNssCert } from './nss.js';
 import { addSystemCa, removeSystemCa, systemStoreAt, systemStoreWritable } from './system.js';
 
 /** The nickname (NSS) and file name (system store) of the connector's local CA. */
@@ -10,6 +10,8 @@ export type TrustEntry = { readonly store: 'nss'; readonly db: string; readonly 
 
 export interface TrustOptions {
   readonly home: string;
+  /** $XDG_CONFIG_HOME (default HOME/.config), where Firefox 147 and later keeps new profiles. */
+  readonly configHome?: string;
   /** `auto`: the system store only when this process may change it (root); `yes`: required; `no`: never. */
   readonly systemTrust: 'auto' | 'yes' | 'no';
   /** Root of the system store (default '/'). */
@@ -17,16 +19,15 @@ export interface TrustOptions {
 }
 
 /**
- * Trusts the CA where Linux browsers look: Chromium's per-user NSS database (created if missing), every Firefox
- * profile's database, and the system store when permitted. Returns where it went; on a failure it takes back
+ * Trusts the CA where Linux browsers look: Chromium's per-user NSS database and every Firefox profile's (each
+ * created if missing: Firefox adopts a profile's database when it first runs), and the system store when permitted. Returns where it went; on a failure it takes back
  * what it added and throws.
  */
 export async function trustCa(caFile: string, options: TrustOptions): Promise<TrustEntry[]> {
   const added: TrustEntry[] = [];
   try {
-    const chromium = chromiumNssDb(options.home);
-    await ensureNssDb(chromium);
-    for (const db of [chromium, ...(await firefoxNssDbs(options.home))]) {
+    for (const db of [chromiumNssDb(options.home), ...(await firefoxProfiles(options.home, options.configHome))]) {
+      await ensureNssDb(db);
       await removeNssCert(db, CA_NAME); // a previous CA under the same name
       await addNssCa(db, CA_NAME, caFile);
       added.push({ store: 'nss', db, nickname: CA_NAME });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProgram } from '../run.js';
 
@@ -13,20 +13,54 @@ export function chromiumNssDb(home: string): string {
   return join(home, '.pki', 'nssdb');
 }
 
-/** Firefox profiles (classic and snap) that have a certificate database. */
-export async function firefoxNssDbs(home: string): Promise<string[]> {
-  const roots = [join(home, '.mozilla', 'firefox'), join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox')];
-  const found: string[] = [];
-  for (const root of roots) {
+/**
+ * Where Firefox keeps its profiles on Linux: $XDG_CONFIG_HOME/mozilla/firefox (new profiles since Firefox 147),
+ * ~/.mozilla/firefox (older ones, kept where they are), and the snap's copy of the latter.
+ */
+export function firefoxProfileRoots(home: string, configHome = join(home, '.config')): string[] {
+  return [join(configHome, 'mozilla', 'firefox'), join(home, '.mozilla', 'firefox'), join(home, 'snap', 'firefox', 'common', '.mozilla', 'firefox')];
+}
+
+/** The profile directories a profiles.ini names (`Path=`, relative to the ini unless `IsRelative=0`). */
+export function profilesIniPaths(root: string, ini: string): string[] {
+  const paths: string[] = [];
+  for (const section of ini.split(/^\[/m).slice(1)) {
+    if (!/^Profile\d+\]/.test(section)) continue;
+    const field = (name: string): string | undefined => new RegExp(`^${name}=(.*)$`, 'm').exec(section)?.[1]?.trim();
+    const p = field('Path');
+    if (p) paths.push(field('IsRelative') === '0' ? p : join(root, p));
+  }
+  return paths;
+}
+
+/**
+ * Firefox profiles under `home`: every one a profiles.ini lists that exists, and any other directory of a
+ * profile root holding a certificate database. A listed profile may have no cert9.db yet (it never ran).
+ */
+export async function firefoxProfiles(home: string, configHome?: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const root of firefoxProfileRoots(home, configHome)) {
     let entries: string[];
     try {
       entries = await readdir(root);
     } catch {
       continue;
     }
-    for (const entry of entries.sort()) if (existsSync(join(root, entry, 'cert9.db'))) found.push(join(root, entry));
+    let ini = '';
+    try {
+      ini = await readFile(join(root, 'profiles.ini'), 'utf8');
+    } catch {
+      // no profiles.ini: only directories with a database count
+    }
+    for (const p of profilesIniPaths(root, ini)) if (existsSync(p)) found.add(p);
+    for (const entry of entries.sort()) if (existsSync(join(root, entry, 'cert9.db'))) found.add(join(root, entry));
   }
-  return found;
+  return [...found];
+}
+
+/** Firefox profiles that have a certificate database. */
+export async function firefoxNssDbs(home: string, configHome?: string): Promise<string[]> {
+  return (await firefoxProfiles(home, configHome)).filter((p) => existsSync(join(p, 'cert9.db')));
 }
 
 async function certutil(args: readonly string[]): Promise<{ code: number; stderr: string }> {
