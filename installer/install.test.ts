@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, openSdkBrowser } from '../conformance/support/browser.js';
+import { browserExecutable, launchSdkBrowser } from '../conformance/support/browser/index.js';
 import { startDs, type RunningDs } from '../simulators/ds/index.js';
 import { initializeSdk } from '../conformance/sdk/sdk-page.js';
 import { addOrigin, listOrigins, removeOrigin } from './cors.js';
@@ -23,15 +23,17 @@ import { uninstallConnector } from './uninstall.js';
 
 /**
  * Issue 13 acceptance: in a throwaway HOME with its own XDG directories (and a throwaway system trust store), install
- * → the service answers with a certificate Chromium trusts through that HOME's NSS database → `cors add` lets a new
- * origin in without a restart (a real preflight) → uninstall → no process, no file in the XDG locations, no
- * certificate in any store, no autostart entry.
+ * → the service answers with a certificate Chromium trusts through that HOME's NSS database, and Firefox through its
+ * profile's (issue 23: a profile Firefox made where it makes them now, $XDG_CONFIG_HOME/mozilla/firefox, before
+ * it ever ran) → `cors add` lets a new origin in without a restart (a real preflight) → uninstall → no process, no
+ * file in the XDG locations, no certificate in any store, no autostart entry.
  */
 const strict = process.env['T1C_LAB_STRICT'] === '1';
 const onPath = (program: string): boolean => ['/usr/bin', '/usr/sbin', '/bin', '/sbin'].some((d) => existsSync(join(d, program)));
 const missing = [
   ...['certutil', 'update-ca-certificates', 'openssl'].filter((p) => !onPath(p)),
-  ...(existsSync(CHROMIUM_PATH) ? [] : ['chromium']),
+  ...(existsSync(browserExecutable('chromium')) ? [] : ['chromium']),
+  ...(existsSync(browserExecutable('firefox')) ? [] : ['firefox-esr']),
   ...(existsSync(join(packageRoot(), 'dist', 'installer', 'install.js')) ? [] : ['dist/ (npm run build)']),
 ];
 if (strict && missing.length > 0) throw new Error(`issue 13 acceptance needs ${missing.join(', ')}`);
@@ -67,6 +69,7 @@ let paths: InstallPaths;
 let systemRoot: string;
 let installed: InstallResult;
 let ds: RunningDs | undefined;
+let firefoxProfile: string;
 
 beforeAll(async () => {
   if (missing.length > 0) return;
@@ -76,6 +79,10 @@ beforeAll(async () => {
   delete env['XDG_RUNTIME_DIR'];
   delete env['DBUS_SESSION_BUS_ADDRESS'];
   paths = installPaths(env);
+  // the user's Firefox profile, as `firefox -CreateProfile` (or a first start) leaves it: no certificate database yet
+  execFileSync(browserExecutable('firefox'), ['--headless', '-CreateProfile', 'default'], { env, stdio: 'ignore' });
+  const profilesRoot = join(paths.xdg.configHome, 'mozilla', 'firefox');
+  firefoxProfile = join(profilesRoot, readdirSync(profilesRoot).find((d) => d.endsWith('.default'))!);
   systemRoot = join(root, 'system');
   const store = systemStoreAt(systemRoot);
   for (const d of [store.localCertsDir, store.certsDir, store.etcCertsDir, store.hooksDir]) await mkdir(d, { recursive: true });
@@ -115,7 +122,7 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
     expect(existsSync(installed.service === 'systemd' ? paths.systemdUnit : paths.autostartEntry)).toBe(true);
     const status = await connectorStatus(env);
     expect(status).toMatchObject({ installed: true, running: true, port: installed.port, version: expect.any(String), readers: null, ds: { url: ds!.url, state: 'reachable', syncedOrigins: 1 } });
-    expect(status.tls!.trustedIn).toEqual([`nss:${join(paths.xdg.home, '.pki', 'nssdb')}`, `system:${join(systemStoreAt(systemRoot).localCertsDir, `${CA_NAME}.crt`)}`]);
+    expect(status.tls!.trustedIn).toEqual([`nss:${join(paths.xdg.home, '.pki', 'nssdb')}`, `nss:${firefoxProfile}`, `system:${join(systemStoreAt(systemRoot).localCertsDir, `${CA_NAME}.crt`)}`]);
     expect(status.tls!.daysLeft).toBeGreaterThan(300);
     expect(status.tls!.daysLeft).toBeLessThanOrEqual(730);
     // the system store's bundle now carries the CA
@@ -137,18 +144,20 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
   });
 
   it('is trusted by Chromium through the NSS database alone; cors add lets a new origin in without a restart', async () => {
-    const untrusting = await openSdkBrowser({ home: await mkdtemp(join(root, 'other-home-')), origin: APP_ORIGIN });
+    const untrusting = await launchSdkBrowser('chromium', { home: await mkdtemp(join(root, 'other-home-')), origins: [APP_ORIGIN] });
     try {
-      const refused = await untrusting.page.evaluate(async (url) => fetch(url).then(() => 'ok', (e: Error) => e.message), `${CONNECTOR}:${installed.port}/info`);
+      const { page } = await untrusting.openPage(APP_ORIGIN);
+      const refused = await page.evaluate(async (url) => fetch(url).then(() => 'ok', (e: Error) => e.message), `${CONNECTOR}:${installed.port}/info`);
       expect(refused, 'a browser without the CA in its NSS database refuses the certificate').not.toBe('ok');
     } finally {
       await untrusting.close();
     }
 
-    const browser = await openSdkBrowser({ home: paths.xdg.home, origin: APP_ORIGIN });
+    const browser = await launchSdkBrowser('chromium', { home: paths.xdg.home, origins: [APP_ORIGIN] });
     try {
+      const { page } = await browser.openPage(APP_ORIGIN);
       const pidBefore = readFileSync(paths.pidFile, 'utf8');
-      const before = await initializeSdk(browser.page, CONNECTOR, installed.port);
+      const before = await initializeSdk(page, CONNECTOR, installed.port);
       expect(before.ok, 'the origin is not on the allow-list yet').toBe(false);
 
       expect(await addOrigin(paths, APP_ORIGIN)).toBe('applied');
@@ -159,7 +168,7 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
       ]);
       await expect(removeOrigin(paths, DS_ORIGIN)).rejects.toThrow(/comes from the Distribution Service/);
 
-      const after = await initializeSdk(browser.page, CONNECTOR, installed.port);
+      const after = await initializeSdk(page, CONNECTOR, installed.port);
       expect(after).toMatchObject({ ok: true, value: { version: expect.any(String) } });
       expect(readFileSync(paths.pidFile, 'utf8'), 'no restart').toBe(pidBefore);
     } finally {
@@ -167,16 +176,28 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
     }
   });
 
+  it("is trusted by Firefox through the user's profile, which install gave a certificate database holding the CA", async () => {
+    const browser = await launchSdkBrowser('firefox', { home: paths.xdg.home, origins: [APP_ORIGIN] });
+    try {
+      const { page } = await browser.openPage(APP_ORIGIN);
+      // no-cors: whatever the allow-list says, the request settles only if the TLS handshake succeeded
+      const answered = await page.evaluate(async (url) => fetch(url, { mode: 'no-cors' }).then(() => 'reached', (e: Error) => e.message), `${CONNECTOR}:${installed.port}/info`);
+      expect(answered, 'Firefox reaches /info over TLS it trusts').toBe('reached');
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('answers a real Chromium preflight for an origin once `cors add` put it on the list, without a restart', async () => {
-    // Playwright answers preflights itself on a context with routes, so this page comes from a real local server
-    // and its context has none: every preflight below is Chromium's own, reaching the connector.
+    // The page comes from a real local server and nothing is intercepted: every preflight below is Chromium's own,
+    // reaching the connector.
     const site = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>'));
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-    const browser = await openSdkBrowser({ home: paths.xdg.home, origin: APP_ORIGIN });
+    const browser = await launchSdkBrowser('chromium', { home: paths.xdg.home, origins: [APP_ORIGIN] });
     try {
-      const context = await browser.context.browser()!.newContext();
-      const page = await context.newPage();
+      const blank = await browser.blankPage();
+      const { page } = blank;
       await page.goto(`${origin}/`);
       const nonSimpleGet = (): Promise<number | string> =>
         page.evaluate(
@@ -184,12 +205,13 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
           `${CONNECTOR}:${installed.port}/info`,
         );
       const pidBefore = readFileSync(paths.pidFile, 'utf8');
+      const since = Date.now(); // preflights of the tests before (a page served by interception) are not this one's
       expect(typeof (await nonSimpleGet()), 'refused before cors add').toBe('string');
       expect(await addOrigin(paths, origin)).toBe('applied');
       expect(await nonSimpleGet()).toBe(200);
       expect(readFileSync(paths.pidFile, 'utf8'), 'no restart').toBe(pidBefore);
 
-      const log = await readLogs(paths.logFile);
+      const log = await readLogs(paths.logFile, { since });
       const preflights = log.filter((l) => l.raw.includes('"method":"OPTIONS"')).map((l) => (JSON.parse(l.raw) as { reqId: string }).reqId);
       const statuses = preflights.map((id) => (JSON.parse(log.find((l) => l.raw.includes(`"reqId":"${id}"`) && l.msg === 'request completed')!.raw) as { res: { statusCode: number } }).res.statusCode);
       expect(statuses, 'the connector refused the first preflight and allowed the second').toEqual([403, 204]);
@@ -197,7 +219,7 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
       expect(await removeOrigin(paths, origin)).toBe('applied');
       expect(typeof (await nonSimpleGet()), 'refused again after cors remove').toBe('string');
       await expect(removeOrigin(paths, 'https://configured.t1c-lab.test')).rejects.toThrow(/installed configuration/);
-      await context.close();
+      await blank.close();
     } finally {
       await browser.close();
       await new Promise((resolve) => site.close(resolve));
@@ -227,8 +249,7 @@ describe.skipIf(missing.length > 0)(`connector install → trust → cors add �
     await expect(probe(installed.port, '/info', ca, 1_000)).rejects.toThrow();
     for (const gone of [paths.configDir, paths.dataDir, paths.stateDir, paths.autostartEntry, paths.systemdUnit]) expect(existsSync(gone), gone).toBe(false);
 
-    const nssdb = join(paths.xdg.home, '.pki', 'nssdb');
-    expect(execFileSync('certutil', ['-d', `sql:${nssdb}`, '-L'], { encoding: 'utf8' })).not.toContain(CA_NAME);
+    for (const nssdb of [join(paths.xdg.home, '.pki', 'nssdb'), firefoxProfile]) expect(execFileSync('certutil', ['-d', `sql:${nssdb}`, '-L'], { encoding: 'utf8' })).not.toContain(CA_NAME);
     const store = systemStoreAt(systemRoot);
     expect(await readdir(store.localCertsDir)).toEqual([]);
     expect(readFileSync(join(store.etcCertsDir, 'ca-certificates.crt'), 'utf8')).not.toContain(ca.trim());

@@ -18,7 +18,7 @@ const STRICT = process.env.T1C_LAB_STRICT === '1';
 const DRY_RUN = process.env.T1C_BOOTSTRAP_DRY_RUN === '1';
 
 /** lab-recipe.md; `--no-install-recommends` keeps pcsc-tools from pulling in GTK. */
-const BASE_PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'libnss3-tools', 'chromium'];
+const BASE_PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'libnss3-tools', 'chromium', 'firefox-esr'];
 /**
  * The containers provider's engine and image builder: installed in strict mode (CI, where the container suite must
  * run; scripts/docker-engine.mjs starts the engine), left to the user otherwise.

@@ -1,16 +1,17 @@
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { initializeSdk, sdkCall } from '../sdk/sdk-page.js';
 import { apdusDuring, beidBase, witnessUnavailable } from '../support/apdu-witness.js';
-import { openSdkBrowser, type SdkBrowser } from '../support/browser.js';
+import type { SdkPage } from '../support/browser/index.js';
 import { labDsAdmin } from '../support/ds.js';
+import { inEachBrowser } from '../support/in-browsers.js';
 import { checkItem } from '../support/refusal.js';
 import { conformanceTarget, targetJwt } from '../support/target.js';
 
 /**
- * The allow-list and the token seen from a real browser (Debian's Chromium with Local Network Access granted, so
- * the browser's own block hides nothing): a page on a disallowed origin is refused by the server and no APDU
- * reaches the card; a page on an allowed origin with a valid token works; an expired token fails in the official
- * SDK as 112999 "Unauthorized" (how SDK 3.6.1 reports any 401).
+ * The allow-list and the token seen from real browsers (Local Network Access allowed for both pages, so the
+ * browser's own block hides nothing): a page on a disallowed origin is refused by the server and no APDU reaches
+ * the card; a page on an allowed origin with a valid token works; an expired token fails in the official SDK as
+ * 112999 "Unauthorized" (how SDK 3.6.1 reports any 401).
  */
 const target = conformanceTarget();
 const port = Number(new URL(target.url).port);
@@ -24,18 +25,18 @@ interface Seen {
   readonly status: number;
 }
 
-describe(`CORS and tokens in Chromium [${target.backend}]`, () => {
-  let allowed: SdkBrowser;
+inEachBrowser(`CORS and tokens [${target.backend}]`, () => ({ caCertPath: target.caCert, origins: [target.allowedOrigin, target.foreignOrigin] }), (browser) => {
+  let allowed: SdkPage;
 
   beforeAll(async () => {
-    allowed = await openSdkBrowser({ caCertPath: target.caCert, origin: target.allowedOrigin });
+    allowed = await browser().openPage(target.allowedOrigin);
   });
   afterAll(async () => {
     await allowed?.close();
   });
 
   checkItem('CORS-02', 'a page on a disallowed origin is refused by the server (403) and no APDU reaches the card', noDs ?? witnessUnavailable(target), async () => {
-    const foreign = await openSdkBrowser({ caCertPath: target.caCert, origin: target.foreignOrigin });
+    const foreign = await browser().openPage(target.foreignOrigin);
     const seen: Seen[] = [];
     foreign.page.on('response', (r) => seen.push({ url: r.url(), method: r.request().method(), status: r.status() }));
     try {

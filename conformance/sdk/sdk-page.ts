@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page } from 'puppeteer-core';
 
 /** What a call through the SDK in the page gave: the resolved value, or the SDK's exception. */
 export type SdkResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly code?: string | number | undefined; readonly description?: string | undefined } };
