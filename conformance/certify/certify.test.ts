@@ -64,6 +64,48 @@ describe('certification results', () => {
   });
 });
 
+describe('the browser axis', () => {
+  const sdk: VitestJsonReport = {
+    testResults: [
+      {
+        name: '/repo/conformance/sdk/sdk.suite.ts',
+        assertionResults: [
+          { ancestorTitles: ['official SDK [pcsc] [chromium]', 'beid-1.7:be-nl-adult'], title: 'signs', status: 'passed' },
+          { ancestorTitles: ['official SDK [pcsc] [firefox]', 'beid-1.7:be-nl-adult'], title: 'signs', status: 'failed', failureMessages: ['AssertionError: x'] },
+          { ancestorTitles: ['official SDK [pcsc] [firefox]'], title: 'runs in firefox (skipped: /usr/bin/firefox-esr is not installed)', status: 'skipped' },
+        ],
+      },
+      { name: '/repo/conformance/core/readers.suite.ts', assertionResults: [{ ancestorTitles: ['core [pcsc]'], title: 'GET /info answers', status: 'passed' }] },
+    ],
+  };
+  const records = recordsFromVitest(sdk, 'pcsc', ['beid-1.7']);
+
+  it('tells the browser of a test from its describe block, and none for tests that drive no browser', () => {
+    expect(records.map((r) => [r.card, r.suite, r.browser ?? null, r.outcome])).toEqual([
+      ['beid-1.7', 'sdk', 'chromium', 'passed'],
+      ['beid-1.7', 'sdk', 'firefox', 'failed'],
+      ['connector', 'sdk', 'firefox', 'skipped'],
+      ['connector', 'core', null, 'passed'],
+    ]);
+    expect(records[2]!.message).toBe('/usr/bin/firefox-esr is not installed');
+  });
+
+  it('gives each browser a column of its own, beside the backend', () => {
+    const matrix = buildMatrix(records);
+    expect(matrix.columns).toEqual([
+      { suite: 'core', column: 'pcsc' },
+      { suite: 'sdk', column: 'pcsc · chromium' },
+      { suite: 'sdk', column: 'pcsc · firefox' },
+    ]);
+    expect(matrix.cells['beid-1.7']!['sdk']).toEqual({ 'pcsc · chromium': { passed: 1, failed: 0, skipped: 0 }, 'pcsc · firefox': { passed: 0, failed: 1, skipped: 0 } });
+    expect(terminalTable(matrix)).toMatch(/sdk \[pcsc · firefox\]/);
+    const run = { target: 'lab', backends: ['pcsc'], browsers: { chromium: 'Chromium 156.0.8078.129', firefox: 'Mozilla Firefox 153.8.0esr' }, cards: [], environment: {}, startedAt: 'x', durationMs: 1 };
+    expect(indexHtml(matrix, records, run)).toContain('firefox — Mozilla Firefox 153.8.0esr');
+    expect(junitXml(records)).toContain('testsuite name="beid-1.7.sdk[pcsc · firefox]"');
+    expect(JSON.parse(summaryJson(matrix, records, run)).run.browsers.firefox).toBe('Mozilla Firefox 153.8.0esr');
+  });
+});
+
 describe('certify arguments', () => {
   it('defaults to every card type on both backends when pcscd is there', () => {
     const a = parseCertifyArgs([], true);
@@ -72,6 +114,14 @@ describe('certify arguments', () => {
     expect(a.cards.map((c) => c.profile)).toContain('beid-1.7-recorded');
     expect(a.cards[0]!.persona).toBe('be-nl-adult');
     expect(parseCertifyArgs([], false).backends).toEqual(['embedded']);
+  });
+
+  it('runs the SDK in both browsers unless --browser names some', () => {
+    expect(parseCertifyArgs([], true).browsers).toEqual(['chromium', 'firefox']);
+    expect(parseCertifyArgs(['--browser', 'firefox'], true).browsers).toEqual(['firefox']);
+    expect(parseCertifyArgs(['--browser', 'Firefox, chromium,firefox'], true).browsers).toEqual(['firefox', 'chromium']);
+    expect(() => parseCertifyArgs(['--browser', 'webkit'], true)).toThrow(/unknown browser "webkit"/);
+    expect(() => parseCertifyArgs(['--browser', ''], true)).toThrow(/at least one/);
   });
 
   it('refuses unknown cards, personas that do not fit, and a target without its CA', () => {

@@ -32,6 +32,12 @@ describe('certify --parallel: shards and their merged records', () => {
     expect(mergeShardRecords([[broken], [ran]])).toEqual([broken, ran]);
   });
 
+  it('counts the same test in two browsers twice: the browser is part of what a test is', () => {
+    const chromium = { ...rec('beid-1.7', 'sign', 'passed'), suite: 'sdk', browser: 'chromium' };
+    const firefox = { ...rec('beid-1.7', 'sign', 'failed'), suite: 'sdk', browser: 'firefox' };
+    expect(mergeShardRecords([[chromium, firefox], [{ ...chromium }]])).toEqual([chromium, firefox]);
+  });
+
   it('keeps a shard-only test and repeated records of one shard as they are', () => {
     const shard0 = [rec('beid-1.8', 'x', 'passed'), rec('beid-1.8', 'x', 'passed')];
     expect(mergeShardRecords([shard0, []])).toHaveLength(2);

@@ -13,7 +13,7 @@ const rank: Readonly<Record<Outcome, number>> = { failed: 2, passed: 1, skipped:
 
 const isEmptySuite = (r: TestRecord): boolean => r.outcome === 'failed' && r.name.endsWith('(suite did not load)') && (r.message ?? '').startsWith('No test suite found');
 
-const keyOf = (r: TestRecord): string => JSON.stringify([r.backend, r.card, r.suite, r.name]);
+const keyOf = (r: TestRecord): string => JSON.stringify([r.backend, r.browser ?? null, r.card, r.suite, r.name]);
 
 /**
  * The records of shards that ran the same suites on different cards, as one run would have given them. A test

@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cellText, type Matrix } from './matrix.js';
+import { cellText, columnOf, type Matrix } from './matrix.js';
 import type { TestRecord } from './results.js';
 import { robustnessLines, type RobustnessFigures } from './robustness.js';
 
 export interface RunInfo {
   readonly target: string;
   readonly backends: readonly string[];
+  /** The browsers the SDK suites ran in, each with its version (or why it could not run). */
+  readonly browsers?: Readonly<Record<string, string>>;
   readonly cards: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
   readonly startedAt: string;
@@ -25,7 +27,7 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sort(value), null, 2) + '\n';
 }
 
-const byKey = (r: TestRecord): string => `${r.backend}\u0000${r.card}\u0000${r.suite}\u0000${r.name}`;
+const byKey = (r: TestRecord): string => `${r.backend}\u0000${r.browser ?? ''}\u0000${r.card}\u0000${r.suite}\u0000${r.name}`;
 
 /** `summary.json`: the compared part (`result`) is deterministic; `run` holds times and versions. */
 export function summaryJson(matrix: Matrix, records: readonly TestRecord[], run: RunInfo): string {
@@ -42,7 +44,7 @@ const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 export function junitXml(records: readonly TestRecord[]): string {
   const groups = new Map<string, TestRecord[]>();
   for (const r of [...records].sort((a, b) => byKey(a).localeCompare(byKey(b)))) {
-    const key = `${r.card}.${r.suite}[${r.backend}]`;
+    const key = `${r.card}.${r.suite}[${columnOf(r)}]`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const suites = [...groups.entries()].map(([name, tests]) => {
@@ -60,13 +62,12 @@ export function junitXml(records: readonly TestRecord[]): string {
 
 /** `index.html`: the verdict, the matrix, every failure with expected and actual, and the environment. */
 export function indexHtml(matrix: Matrix, records: readonly TestRecord[], run: RunInfo): string {
-  const columns = matrix.suites.flatMap((s) => matrix.backends.map((b) => ({ s, b })));
-  const head = columns.map((c) => `<th>${xml(c.s)}<br><small>${xml(c.b)}</small></th>`).join('');
+  const head = matrix.columns.map((c) => `<th>${xml(c.suite)}<br><small>${xml(c.column)}</small></th>`).join('');
   const rows = matrix.cards
     .map((card) => {
-      const tds = columns
+      const tds = matrix.columns
         .map((c) => {
-          const cell = matrix.cells[card]?.[c.s]?.[c.b];
+          const cell = matrix.cells[card]?.[c.suite]?.[c.column];
           const cls = !cell ? 'none' : cell.failed > 0 ? 'fail' : cell.passed > 0 ? 'pass' : 'skip';
           return `<td class="${cls}">${xml(cellText(cell))}</td>`;
         })
@@ -76,8 +77,10 @@ export function indexHtml(matrix: Matrix, records: readonly TestRecord[], run: R
     .join('\n');
   const failures = records.filter((r) => r.outcome === 'failed');
   const skips = records.filter((r) => r.outcome === 'skipped');
-  const failureHtml = failures.length === 0 ? '<p>None.</p>' : failures.map((f) => `<details open><summary>${xml(`${f.card} · ${f.suite} · ${f.backend} — ${f.name}`)}</summary><pre>${xml(f.message ?? '')}</pre></details>`).join('\n');
-  const skipHtml = skips.length === 0 ? '<p>None.</p>' : `<ul>${skips.map((s) => `<li>${xml(`${s.card} · ${s.suite} · ${s.backend} — ${s.name}: ${s.message ?? ''}`)}</li>`).join('')}</ul>`;
+  const failureHtml = failures.length === 0 ? '<p>None.</p>' : failures.map((f) => `<details open><summary>${xml(`${f.card} · ${f.suite} · ${columnOf(f)} — ${f.name}`)}</summary><pre>${xml(f.message ?? '')}</pre></details>`).join('\n');
+  const skipHtml = skips.length === 0 ? '<p>None.</p>' : `<ul>${skips.map((s) => `<li>${xml(`${s.card} · ${s.suite} · ${columnOf(s)} — ${s.name}: ${s.message ?? ''}`)}</li>`).join('')}</ul>`;
+  const browsers = Object.entries(run.browsers ?? {});
+  const browserHtml = browsers.length === 0 ? '' : `<p>Browsers: ${browsers.map(([name, version]) => xml(`${name} — ${version}`)).join('; ')}.</p>\n`;
   const env = Object.entries(run.environment).map(([k, v]) => `<tr><th>${xml(k)}</th><td>${xml(v)}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>t1c-lab certification — ${matrix.verdict.toUpperCase()}</title>
@@ -89,7 +92,7 @@ pre{background:#f8f8f8;padding:.8em;overflow:auto;white-space:pre-wrap}
 </style></head><body>
 <h1>Certification: <span class="${matrix.verdict}">${matrix.verdict.toUpperCase()}</span></h1>
 <p>${matrix.totals.passed} passed, ${matrix.totals.failed} failed, ${matrix.totals.skipped} skipped — target ${xml(run.target)}, backends ${xml(run.backends.join(', '))}, ${(run.durationMs / 1000).toFixed(1)} s.</p>
-<h2>Card type × suite</h2>
+${browserHtml}<h2>Card type × suite</h2>
 <table><tr><th>card type</th>${head}</tr>
 ${rows}
 </table>

@@ -2,10 +2,14 @@
  * Test outcomes of a certification run, attributed to a card type and a suite. Built from vitest's JSON report:
  * the suite is the folder under conformance/, the card type the profile id named in the test's describe block.
  */
+import { BROWSER_NAMES } from '../support/browser/types.js';
+
 export type Outcome = 'passed' | 'failed' | 'skipped';
 
 export interface TestRecord {
   readonly backend: string;
+  /** The browser a test ran in (`chromium`, `firefox`), for the suites that drive one. */
+  readonly browser?: string;
   /** Card profile id, or `connector` for tests that concern no particular card. */
   readonly card: string;
   readonly suite: string;
@@ -34,6 +38,15 @@ export interface VitestJsonReport {
 }
 
 export const CONNECTOR_ROW = 'connector';
+
+/** The browser of a test: its describe block is titled `… [chromium]` or `… [firefox]` (support/in-browsers.ts). */
+function browserOf(titles: readonly string[]): string | undefined {
+  for (const title of titles) {
+    const m = new RegExp(`\\[(${BROWSER_NAMES.join('|')})\\]`).exec(title);
+    if (m) return m[1];
+  }
+  return undefined;
+}
 
 function suiteOf(file: string): string {
   const m = /conformance\/([^/]+)\//.exec(file.replace(/\\/g, '/'));
@@ -66,7 +79,8 @@ export function recordsFromVitest(report: VitestJsonReport, backend: string, pro
       // The skip reason a title carries goes to `message`; the name keeps only the test's own words.
       const name = [...a.ancestorTitles, a.title.replace(/ \(skipped: [^)]*\)$/, '')].join(' › ');
       const message = outcome === 'failed' ? clean(a.failureMessages?.[0] ?? 'failed') : outcome === 'skipped' ? skipReason(a.title) : undefined;
-      out.push({ backend, card: cardOf([...a.ancestorTitles, a.title], profiles), suite, name, outcome, ...(message ? { message } : {}) });
+      const browser = browserOf(a.ancestorTitles);
+      out.push({ backend, ...(browser ? { browser } : {}), card: cardOf([...a.ancestorTitles, a.title], profiles), suite, name, outcome, ...(message ? { message } : {}) });
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { repoRoot } from '../../simulators/lab/paths.js';
 import { buildMatrix, type Matrix } from './matrix.js';
 import { mergeShardRecords, shardCards } from './merge.js';
 import { recordsFromVitest, type TestRecord, type VitestJsonReport } from './results.js';
+import type { BrowserName } from '../support/browser/types.js';
 
 export interface CardChoice {
   readonly profile: string;
@@ -18,6 +19,8 @@ export interface CertifyPlan {
   /** `ds` (the DS URL and one application's API key): the suites then call the target with that application's tokens. */
   readonly target?: { readonly url: string; readonly caCert: string; readonly origin?: string; readonly state?: string; readonly ds?: { readonly url: string; readonly apiKey: string } };
   readonly backends: readonly ('pcsc' | 'embedded')[];
+  /** The browsers the SDK suites run in (T1C_LAB_BROWSERS); default every one. */
+  readonly browsers?: readonly BrowserName[];
   /** Where the pcsc backend's pcscd runs (default local). */
   readonly provider?: 'local' | 'containers';
   /** Card types sharded over this many labs run side by side (containers provider; default 1). */
@@ -32,6 +35,11 @@ export interface CertifyPlan {
 
 /** The lab offers up to 16 vpcd readers under pcscd, one of which stays free for suites that insert fresh cards. */
 const PCSC_READERS = 15;
+
+/** The browsers the suites run in, as the suites read them (T1C_LAB_BROWSERS). */
+function browsersEnv(plan: CertifyPlan): Record<string, string> {
+  return plan.browsers ? { T1C_LAB_BROWSERS: plan.browsers.join(',') } : {};
+}
 
 export function cardSpec(c: CardChoice): string {
   return c.persona ? `${c.profile}:${c.persona}` : c.profile;
@@ -72,7 +80,7 @@ export async function certify(plan: CertifyPlan): Promise<{ matrix: Matrix; reco
   const records: TestRecord[] = [];
   if (plan.target) {
     say(`certifying ${plan.target.url}`);
-    const env: Record<string, string> = { T1C_TARGET_URL: plan.target.url, T1C_TARGET_CA: plan.target.caCert };
+    const env: Record<string, string> = { T1C_TARGET_URL: plan.target.url, T1C_TARGET_CA: plan.target.caCert, ...browsersEnv(plan) };
     if (plan.target.origin) env['T1C_TARGET_ORIGIN'] = plan.target.origin;
     if (plan.target.state) env['T1C_TARGET_STATE'] = plan.target.state;
     if (plan.target.ds) Object.assign(env, { T1C_TARGET_DS_URL: plan.target.ds.url, T1C_TARGET_API_KEY: plan.target.ds.apiKey });
@@ -88,7 +96,7 @@ export async function certify(plan: CertifyPlan): Promise<{ matrix: Matrix; reco
       for (const batch of batches(plan.cards, backend === 'pcsc' ? PCSC_READERS : plan.cards.length || 1)) {
         const cards = batch.map(cardSpec).join(',');
         say(`\n── ${backend}: ${cards || 'no cards'} ──`);
-        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards, ...provider }, plan.suites, backend, profiles, plan.quiet)));
+        records.push(...(await runSuites({ T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: cards, ...provider, ...browsersEnv(plan) }, plan.suites, backend, profiles, plan.quiet)));
       }
     }
   }
@@ -104,7 +112,7 @@ async function runShards(plan: CertifyPlan, backend: 'pcsc' | 'embedded', provid
   say(`\n── ${backend}: ${shards.length} labs side by side: ${shards.map((s, i) => `[${i}] ${s.map(cardSpec).join(',')}`).join('  ')} ──`);
   const results = await Promise.all(
     shards.map(async (shard, i) => {
-      const env = { T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: shard.map(cardSpec).join(','), T1C_LAB_SHARD: String(i), ...provider };
+      const env = { T1C_LAB_BACKEND: backend, T1C_LAB_CARDS: shard.map(cardSpec).join(','), T1C_LAB_SHARD: String(i), ...provider, ...browsersEnv(plan) };
       const t0 = performance.now();
       const records = await runSuites(env, plan.suites, backend, profiles, true);
       const failed = records.filter((r) => r.outcome === 'failed').length;
