@@ -4,6 +4,8 @@ import type { TestProject } from 'vitest/node';
 import { labDown, labUp, defaultBackend } from '../simulators/lab/lab-client.js';
 import { repoRoot } from '../simulators/lab/paths.js';
 import { validateState, type Backend } from '../simulators/lab/state.js';
+import { startBrowserBroker } from './support/browser/broker.js';
+import { suiteBrowserOptions } from './support/browser/index.js';
 import type { ConformanceTarget } from './support/target.js';
 
 /** The cards a conformance run puts in the lab unless T1C_LAB_CARDS names others (PROFILE[:PERSONA],…). */
@@ -31,6 +33,16 @@ function targetDs(): ConformanceTarget['ds'] {
 }
 
 /**
+ * The run's browsers, shared by the suite files that drive one (each started on first use): provided to them as
+ * `t1cBrowserBroker`; the returned function stops them.
+ */
+async function provideBrowsers(project: TestProject, target: ConformanceTarget): Promise<() => Promise<void>> {
+  const broker = await startBrowserBroker(suiteBrowserOptions(target));
+  project.provide('t1cBrowserBroker', broker.url);
+  return () => broker.stop();
+}
+
+/**
  * One lab per conformance run (one pcscd per machine): brought up before the suites, torn down after. With
  * T1C_TARGET_URL the suites certify that connector instead, and the lab is not started.
  */
@@ -52,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ds: targetDs() ?? targetState?.ds ?? null,
     };
     project.provide('t1cTarget', target);
-    return async () => undefined;
+    return provideBrowsers(project, target);
   }
   const provider = process.env['T1C_LAB_PROVIDER'] === 'containers' ? 'containers' : 'local';
   const backend = (process.env['T1C_LAB_BACKEND'] as Backend | undefined) ?? (provider === 'containers' ? 'pcsc' : defaultBackend());
@@ -69,7 +81,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A lab in a container has its pcscd socket in the lab dir: the suites' own PC/SC clients (the test workers
   // inherit this environment) reach that pcscd, not the machine's.
   if (state.lab?.pcscdSocket) process.env['PCSCLITE_CSOCK_NAME'] = state.lab.pcscdSocket;
-  project.provide('t1cTarget', {
+  const target: ConformanceTarget = {
     url: state.connector.url,
     caCert: state.connector.caCert,
     allowedOrigin: state.cors?.allowedOrigins[0] ?? APP_ORIGIN,
@@ -78,8 +90,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     state,
     labDir: dir,
     ds: state.ds ?? null,
-  });
+  };
+  project.provide('t1cTarget', target);
+  const stopBrowsers = await provideBrowsers(project, target);
   return async () => {
+    await stopBrowsers();
     await labDown(dir);
   };
 }

@@ -25,7 +25,7 @@ interface Seen {
   readonly status: number;
 }
 
-inEachBrowser(`CORS and tokens [${target.backend}]`, () => ({ caCertPath: target.caCert, origins: [target.allowedOrigin, target.foreignOrigin] }), (browser) => {
+inEachBrowser(`CORS and tokens [${target.backend}]`, (browser) => {
   let allowed: SdkPage;
 
   beforeAll(async () => {

@@ -15,9 +15,7 @@ import { value, type Body } from './scenarios/types.js';
 const target = conformanceTarget();
 const port = Number(new URL(target.url).port);
 const CONNECTOR = 'https://t1c.t1t.io';
-const options = () => ({ caCertPath: target.caCert, origins: [target.allowedOrigin] });
-
-inEachBrowser(`official SDK [${target.backend}]`, options, (browser) => {
+inEachBrowser(`official SDK [${target.backend}]`, (browser) => {
   let app: SdkPage;
 
   beforeAll(async () => {

@@ -1,13 +1,30 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { browserChoices, launchSdkBrowser, type SdkBrowser, type SdkBrowserOptions } from './browser/index.js';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { brokeredBrowserInfo } from './browser/broker.js';
+import { browserChoices, connectSdkBrowser, launchSdkBrowser, suiteBrowserOptions, type BrowserName, type SdkBrowser } from './browser/index.js';
+import { conformanceTarget } from './target.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's browser broker (conformance/global-setup.ts), when the run has one. */
+    t1cBrowserBroker?: string;
+  }
+}
+
+/** The run's browser of that kind (started by its broker on first ask), or one of this file's own. */
+async function suiteBrowser(name: BrowserName): Promise<SdkBrowser> {
+  const broker = inject('t1cBrowserBroker');
+  if (broker) return connectSdkBrowser(await brokeredBrowserInfo(broker, name));
+  return launchSdkBrowser(name, suiteBrowserOptions(conformanceTarget()));
+}
 
 /**
  * Declares `body` once per browser the run covers (T1C_LAB_BROWSERS, default every one) — the suites name
  * scenarios, the browsers come from here: a describe block titled `title [name]` (how certify tells the browser
- * of a test) whose tests reach one browser, started once for the block, through `browser()`. A browser that is not
- * installed is a skipped test with the reason, or in strict mode (T1C_LAB_STRICT=1) a failing one.
+ * of a test) whose tests reach the browser through `browser()`: it trusts the target's CA and serves its allowed
+ * and foreign origins (suiteBrowserOptions). A browser that is not installed is a skipped test with the reason, or
+ * in strict mode (T1C_LAB_STRICT=1) a failing one.
  */
-export function inEachBrowser(title: string, options: () => SdkBrowserOptions, body: (browser: () => SdkBrowser) => void): void {
+export function inEachBrowser(title: string, body: (browser: () => SdkBrowser) => void): void {
   for (const choice of browserChoices()) {
     describe(`${title} [${choice.name}]`, () => {
       if (choice.missing) {
@@ -23,7 +40,7 @@ export function inEachBrowser(title: string, options: () => SdkBrowserOptions, b
       }
       let browser: SdkBrowser | undefined;
       beforeAll(async () => {
-        browser = await launchSdkBrowser(choice.name, options());
+        browser = await suiteBrowser(choice.name);
       });
       afterAll(async () => {
         await browser?.close();

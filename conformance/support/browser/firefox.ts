@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { addNssCa, ensureNssDb, firefoxProfiles } from '../../../installer/trust/nss.js';
+import { stopLaunched, type RunningBrowser } from './running.js';
 import { browserExecutable } from './selection.js';
-import type { LocalNetworkDecision, SdkBrowser, SdkBrowserOptions, SdkPage } from './types.js';
-import { CONNECTOR_NAME, interceptWebApp, loadWebApp } from './web-app.js';
+import type { SdkBrowserOptions } from './types.js';
+import { CONNECTOR_NAME } from './web-app.js';
 import { mintWebPki } from './web-ca.js';
 import { startWebServer, WebServerUnavailable, type WebServer } from './web-server.js';
-
-/** Firefox's permission for a site's calls to this device (Local Network Access, "Device apps and services"). */
-const LOOPBACK_PERMISSION = 'loopback-network';
 
 /** Profile preferences every run sets: no proxy, no DNS over HTTPS, no background probes to the internet. */
 const BASE_PREFS = {
@@ -27,29 +25,27 @@ const BASE_PREFS = {
  * `t1c-lab connector install` does for a user's profiles. t1c.t1t.io is a profile "local domain" (resolved as
  * localhost, 127.0.0.1).
  *
- * Firefox applies Local Network Access by the address a page was served from: a page answered by request
- * interception has none and is never asked about. So the web application's sites are served for real — from an
- * address of their own on the loopback network, which the profile resolves every other name to
- * (`network.dns.forceResolve`) and counts as public (`network.lna.address_space.public.override`) — and the
- * connector calls meet the same permission check as from a site on the internet. Where that server cannot run
- * (port 443 needs root), or with a user's own profile, pages fall back to interception and say so.
+ * Firefox takes a page's Local Network Access address space from the address the page was served from, and never
+ * gates a page answered by request interception (it has none). So the web application's sites are served for
+ * real — from an address of their own on the loopback network, which the profile resolves every other name to
+ * (`network.dns.forceResolve`) and counts as public (`network.lna.address_space.public.override`), under a
+ * throwaway web CA the profile trusts — and the connector calls meet the permission check a site on the internet
+ * meets. Where that server cannot run (port 443 needs root), or with a user's own profile, pages fall back to
+ * interception and say so.
  */
-export async function launchFirefox(options: SdkBrowserOptions): Promise<SdkBrowser> {
-  const ownProfile = options.home === undefined;
-  const dir = ownProfile ? await mkdtemp(path.join(tmpdir(), 't1c-lab-firefox-')) : null;
+export async function startFirefox(options: SdkBrowserOptions): Promise<RunningBrowser> {
+  const dir = options.home === undefined ? await mkdtemp(path.join(tmpdir(), 't1c-lab-firefox-')) : null;
   let web: WebServer | null = null;
-  let browser: Browser | null = null;
   const cleanUp = async (): Promise<void> => {
     await web?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   };
+  let browser: Browser | null = null;
   try {
     let profile: string;
-    let home: string;
     let publicPagesUnavailable: string | null = null;
     let prefs: Record<string, string | number | boolean> = { ...BASE_PREFS };
     if (dir) {
-      home = dir;
       profile = path.join(dir, 'profile');
       await mkdir(profile, { mode: 0o700 });
       await ensureNssDb(profile);
@@ -66,9 +62,8 @@ export async function launchFirefox(options: SdkBrowserOptions): Promise<SdkBrow
         publicPagesUnavailable = `pages come from request interception, which Firefox never asks about: ${e.message}`;
       }
     } else {
-      home = options.home!;
-      const found = await firefoxProfiles(home, path.join(home, '.config'));
-      if (found.length === 0) throw new Error(`no Firefox profile under ${home}`);
+      const found = await firefoxProfiles(options.home!, path.join(options.home!, '.config'));
+      if (found.length === 0) throw new Error(`no Firefox profile under ${options.home}`);
       profile = found[0]!;
       publicPagesUnavailable = "pages come from request interception in a user's own profile, which Firefox never asks about";
     }
@@ -78,40 +73,17 @@ export async function launchFirefox(options: SdkBrowserOptions): Promise<SdkBrow
       headless: true,
       userDataDir: profile,
       extraPrefsFirefox: prefs,
-      env: { ...process.env, HOME: home },
+      env: { ...process.env, HOME: dir ?? options.home! },
     });
-    const opened = browser;
-    const version = (await opened.version()).replace(/^firefox\//i, 'Firefox ');
-    const served = web !== null;
-    const newPage = async (origin: string | null, decision: LocalNetworkDecision): Promise<SdkPage> => {
-      if (origin !== null && served && !options.origins.includes(origin)) throw new Error(`${origin} is not one of the origins this browser serves (${options.origins.join(', ')})`);
-      const context = await opened.createBrowserContext();
-      try {
-        if (origin !== null && decision !== 'prompt') await context.setPermission(origin, { permission: { name: LOOPBACK_PERMISSION }, state: decision });
-        const page = await context.newPage();
-        if (origin !== null) {
-          if (!served) await interceptWebApp(page, origin);
-          await loadWebApp(page, origin);
-        }
-        return { page, close: () => context.close() };
-      } catch (e) {
-        await context.close();
-        throw e;
-      }
-    };
-    return {
-      name: 'firefox',
-      version,
+    const launched = browser;
+    const info = {
+      name: 'firefox' as const,
+      version: (await launched.version()).replace(/^firefox\//i, 'Firefox '),
+      wsEndpoint: launched.wsEndpoint(),
+      servedOrigins: web ? [...options.origins] : [],
       publicPagesUnavailable,
-      // NSS's error (security module) wrapped in an nsresult; the LNA refusal is necko's own.
-      errorText: { untrustedCertificate: /^NS_ERROR_GENERATE_FAILURE\(NS_ERROR_MODULE_SECURITY, SEC_ERROR_UNKNOWN_ISSUER\)$/, localNetworkDenied: /^NS_ERROR_LOCAL_NETWORK_ACCESS_DENIED$/ },
-      openPage: (origin, pageOptions = {}) => newPage(origin, pageOptions.localNetwork ?? 'granted'),
-      blankPage: () => newPage(null, 'prompt'),
-      async close() {
-        await opened.close();
-        await cleanUp();
-      },
     };
+    return { browser: launched, info, stop: () => stopLaunched(launched, info, cleanUp) };
   } catch (e) {
     await browser?.close();
     await cleanUp();

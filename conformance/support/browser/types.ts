@@ -45,19 +45,28 @@ export interface BrowserErrorText {
   readonly localNetworkDenied: RegExp;
 }
 
-export interface SdkBrowser {
+/** What is known of a running browser, in a form that passes between processes (the run's browser broker). */
+export interface BrowserInfo {
   readonly name: BrowserName;
-  /** Product and version, e.g. "Chromium 156.0.8078.129" or "Firefox 153.8.0esr". */
+  /** Product and version, e.g. "Chromium 156.0.8078.129" or "Firefox 153.8.0". */
   readonly version: string;
+  /** Where puppeteer connects: a DevTools (Chromium) or WebDriver BiDi (Firefox) WebSocket. */
+  readonly wsEndpoint: string;
+  /** The origins a web server serves for this browser; any other origin's page is answered by interception. */
+  readonly servedOrigins: readonly string[];
   /**
    * Null when pages are served as from a public web site, so the browser's Local Network Access rules apply to
    * their calls to the connector as they do for users; otherwise why they are not.
    */
   readonly publicPagesUnavailable: string | null;
+}
+
+export interface SdkBrowser extends BrowserInfo {
   readonly errorText: BrowserErrorText;
-  /** A page on `origin` (one of the options' origins) that has loaded the official SDK bundle. */
+  /** A page on `origin` that has loaded the official SDK bundle. */
   openPage(origin: string, options?: PageOptions): Promise<SdkPage>;
   /** A blank page, for tests that bring their own site (nothing served, nothing intercepted). */
   blankPage(): Promise<SdkPage>;
+  /** Stops the browser, or leaves it to its owner when it was only connected to. */
   close(): Promise<void>;
 }
