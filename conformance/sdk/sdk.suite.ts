@@ -4,13 +4,14 @@ import { launchSdkBrowser, type SdkPage } from '../support/browser/index.js';
 import { inEachBrowser } from '../support/in-browsers.js';
 import { conformanceTarget, placedCards, targetJwt } from '../support/target.js';
 import { initializeSdk, sdkCall } from './sdk-page.js';
-import { SDK_SCENARIOS } from './scenarios/index.js';
+import { SDK_SCENARIOS, SDK_TOKEN_SCENARIOS } from './scenarios/index.js';
 import { value, type Body } from './scenarios/types.js';
 
 /**
  * The official SDK (t1c-sdk-js, its published browser bundle) in each browser, as a web application on the
  * connector's allow-list uses it: the browser trusts the connector through its own NSS store, the user has
- * allowed the page's calls to this device, and every card scenario runs against every card it is for.
+ * allowed the page's calls to this device, and every card scenario runs against every card it is for, every token
+ * scenario against every PKCS#11 token.
  */
 const target = conformanceTarget();
 const port = Number(new URL(target.url).port);
@@ -76,6 +77,12 @@ inEachBrowser(`official SDK [${target.backend}]`, (browser) => {
         if (reason) it.skip(`${scenario.title} (skipped: ${reason})`, () => undefined);
         else it(scenario.title, () => scenario.run({ page: app.page, card }));
       }
+    });
+  }
+
+  for (const token of (target.state?.tokens ?? []).flatMap((t) => (t.id ? [{ ...t, id: t.id }] : []))) {
+    describe(`pkcs11 ${token.label}`, () => {
+      for (const scenario of SDK_TOKEN_SCENARIOS) it(scenario.title, () => scenario.run({ page: app.page, token }));
     });
   }
 });

@@ -23,6 +23,19 @@ export interface SdkScenario {
   run(context: ScenarioContext): Promise<void>;
 }
 
+/** A PKCS#11 token the lab provisioned (or a target's state names), by its reader id. */
+export interface PlacedToken {
+  readonly id: string;
+  readonly label: string;
+  readonly pin: string;
+}
+
+/** One thing a web application does with a PKCS#11 token through the official SDK; run against every token. */
+export interface SdkTokenScenario {
+  readonly title: string;
+  run(context: { readonly page: Page; readonly token: PlacedToken }): Promise<void>;
+}
+
 /** The SDK's resolved value, or a failure naming the SDK's error. */
 export function value<T>(result: SdkResult<T>): T {
   if (!result.ok) throw new Error(`SDK call failed: ${JSON.stringify(result.error)}`);
