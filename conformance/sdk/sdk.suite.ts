@@ -1,6 +1,6 @@
 import { expect, it, describe, beforeAll, afterAll } from 'vitest';
-import { hasCapability } from '../../fixtures/cards/index.js';
 import { launchSdkBrowser, type SdkPage } from '../support/browser/index.js';
+import { itIfCapable } from '../support/capabilities.js';
 import { inEachBrowser } from '../support/in-browsers.js';
 import { conformanceTarget, placedCards, targetJwt } from '../support/target.js';
 import { initializeSdk, sdkCall } from './sdk-page.js';
@@ -72,10 +72,9 @@ inEachBrowser(`official SDK [${target.backend}]`, (browser) => {
     describe(`${card.profile}:${card.persona}`, () => {
       for (const scenario of scenarios) {
         const needs = typeof scenario.needs === 'function' ? scenario.needs(card) : (scenario.needs ?? []);
-        const lacking = needs.filter((c) => !hasCapability(card.profile, c));
-        const reason = lacking.length > 0 ? `${card.profile} does not support ${lacking.join(', ')}` : (scenario.skip?.(card) ?? null);
+        const reason = scenario.skip?.(card) ?? null;
         if (reason) it.skip(`${scenario.title} (skipped: ${reason})`, () => undefined);
-        else it(scenario.title, () => scenario.run({ page: app.page, card }));
+        else itIfCapable(card.profile, needs)(scenario.title, () => scenario.run({ page: app.page, card }));
       }
     });
   }
