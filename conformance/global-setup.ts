@@ -73,7 +73,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = path.join(repoRoot(), '.lab', `conformance-${backend}${provider === 'containers' ? '-ct' : ''}${shard ? `-${shard}` : ''}`);
   const cards = parseCards(process.env['T1C_LAB_CARDS'] ?? DEFAULT_CARDS);
   // One reader more than cards: suites that need a fresh card (new PIN counters) insert it there.
-  const state = await labUp({ backend, cards, readers: cards.length + 1, dir, replace: true, ...(provider === 'containers' && backend === 'pcsc' ? { provider } : {}), onNote: (line) => console.error(`t1c-lab: ${line}`) });
+  const state = await labUp({ backend, cards, readers: cards.length + 1, dir, replace: true, boundToCaller: true, ...(provider === 'containers' && backend === 'pcsc' ? { provider } : {}), onNote: (line) => console.error(`t1c-lab: ${line}`) });
   if (!state.connector) {
     await labDown(dir);
     throw new Error('the lab came up without a connector');

@@ -75,7 +75,7 @@ async function measureLab(backend: Backend, options: LoadRunOptions): Promise<Ba
   options.onLine(`${backend}: bringing up a lab with ${n} + ${n} BeID 1.7 cards (${n} with the ${options.signMs} ms latency model)`);
   try {
     const state = await withEnv('T1C_LOG_LEVEL', options.connectorLogLevel, () =>
-      labUp({ dir, backend, cards, readers: cards.length, onNote: (line) => options.onLine(`  lab: ${line}`) }),
+      labUp({ dir, backend, cards, readers: cards.length, boundToCaller: true, onNote: (line) => options.onLine(`  lab: ${line}`) }),
     );
     try {
       return await measureTarget(labTarget(state, latencyReaders), { ...options, softHsmConf: findSoftHsmConf(dir), k6: k6For(options, backend) });

@@ -31,7 +31,7 @@ const statusOf = (report: DoctorReport): Record<string, string> => Object.fromEn
 
 beforeAll(async () => {
   expect(existsSync(CLI), `${CLI} is missing: npm run build first`).toBe(true);
-  state = await labUp({ backend: 'embedded', cards: [{ profile: 'beid-1.8', persona: 'be-fr-adult' }], dir, replace: true });
+  state = await labUp({ backend: 'embedded', cards: [{ profile: 'beid-1.8', persona: 'be-fr-adult' }], dir, replace: true, boundToCaller: true });
 }, 120_000);
 afterAll(async () => {
   await labDown(dir);

@@ -19,7 +19,7 @@ describe('certify against a deliberately broken target', () => {
   let proxyUrl: string;
 
   beforeAll(async () => {
-    state = await labUp({ backend: 'embedded', cards: [{ profile: 'beid-1.7', persona: 'be-nl-adult' }], readers: 2, dir: path.join(dir, 'lab') });
+    state = await labUp({ backend: 'embedded', cards: [{ profile: 'beid-1.7', persona: 'be-nl-adult' }], readers: 2, dir: path.join(dir, 'lab'), boundToCaller: true });
     const upstream = new URL(state.connector!.url);
     const tls = path.dirname(state.connector!.caCert);
     const ca = readFileSync(state.connector!.caCert);

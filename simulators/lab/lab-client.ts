@@ -48,6 +48,12 @@ export interface UpOptions {
    * Default false: a lab started by a program for one run (a suite's global setup, certify) that test labs wait for.
    */
   readonly interactive?: boolean;
+  /**
+   * The lab ends when the process that started it ends, however it ends (a killed test run must not leave a lab
+   * holding the machine's pcscd). For labs a program starts for one run of its own: a suite's global setup, the
+   * load runner, a test. Not for the CLI's `lab up`, whose process exits as soon as the lab is up.
+   */
+  readonly boundToCaller?: boolean;
   /** How long to wait for the supervisor to be ready (it may queue on the pcscd lock). */
   readonly readyTimeoutMs?: number;
   readonly onNote?: (line: string) => void;
@@ -81,6 +87,7 @@ export async function labUp(options: UpOptions = {}): Promise<LabState> {
     apduLog: options.apduLog ?? true,
     tokens: options.tokens ?? true,
     interactive: options.interactive ?? false,
+    ...(options.boundToCaller ? { boundToCaller: true } : {}),
   };
   if (spec.readers < cards.length) throw new LabError('ERR_LAB_READER_INVALID', `${cards.length} cards need at least ${cards.length} readers, not ${spec.readers}`);
   if (spec.backend === 'pcsc') vpcdReaders(spec.readers);
@@ -99,7 +106,10 @@ export async function labUp(options: UpOptions = {}): Promise<LabState> {
   try {
     return await supervisorReady(child, options.readyTimeoutMs ?? 180_000, files);
   } finally {
-    if (child.connected) child.disconnect();
+    // A bound lab keeps the IPC channel: its closing (this process ending) is what stops the supervisor. The
+    // channel must not keep this process alive, though.
+    if (spec.boundToCaller) child.channel?.unref();
+    else if (child.connected) child.disconnect();
     child.unref();
   }
 }

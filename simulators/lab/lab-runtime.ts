@@ -42,6 +42,8 @@ export interface LabSpec {
   readonly tokens?: boolean;
   /** Where pcscd runs for the pcsc backend: on this machine (default) or in a container of the lab's own. */
   readonly provider?: Provider;
+  /** The lab ends with the process that started it (its IPC channel stays open; see UpOptions.boundToCaller). */
+  readonly boundToCaller?: boolean;
 }
 
 interface Reader {

@@ -21,12 +21,13 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} [supervisor ${process.pid}] ${line}\n`);
 }
 
-function tell(message: SupervisorMessage): Promise<void> {
+/** Sends to the parent; `keepChannel` leaves the IPC channel open (a lab bound to its caller), else it is closed. */
+function tell(message: SupervisorMessage, keepChannel = false): Promise<void> {
   const send = process.send?.bind(process);
   if (!send || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {
     send(message, undefined, {}, () => {
-      if (process.connected) process.disconnect();
+      if (!keepChannel && process.connected) process.disconnect();
       resolve();
     });
   });
@@ -49,8 +50,9 @@ async function main(): Promise<void> {
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   writeFileSync(files.supervisorPid, `${process.pid}\n`);
   let runtime: LabRuntime;
+  let spec: LabSpec;
   try {
-    const spec = parseSpec(process.argv.slice(2));
+    spec = parseSpec(process.argv.slice(2));
     log(`starting: ${JSON.stringify(spec)}`);
     runtime = await LabRuntime.start(spec, files, log);
   } catch (e) {
@@ -116,7 +118,17 @@ async function main(): Promise<void> {
   }
   persist(runtime.state());
   log('ready');
-  await tell({ event: 'ready', state: runtime.state() });
+  if (spec.boundToCaller) {
+    // The channel closes when the process that started the lab ends, normally or killed: the lab ends with it.
+    process.once('disconnect', () => {
+      void shutdown('the process that started the lab ended').then(() => server?.close());
+    });
+    if (!process.connected) {
+      void shutdown('the process that started the lab ended before it was ready').then(() => server?.close());
+      return;
+    }
+  }
+  await tell({ event: 'ready', state: runtime.state() }, spec.boundToCaller === true);
 }
 
 main().catch((e: unknown) => {
