@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fetchDsToken, type DsEndpoint } from '../../simulators/ds/token-client.js';
 import type { LabDsAdmin } from '../../simulators/lab/lab-ds.js';
 
-/** The Distribution Service a target's web applications get tokens from (docs/ds-contract.md). */
-export interface DsEndpoint {
-  readonly url: string;
-  readonly apiKey: string;
-}
+/** The Distribution Service a target's web applications get tokens from, and a back end's token call. */
+export { fetchDsToken, type DsEndpoint };
 
 /** Re-fetch a token this long before it expires. */
 const REFRESH_BEFORE_S = 120;
@@ -18,17 +16,6 @@ function expiryOf(token: string): number {
   } catch {
     return 0;
   }
-}
-
-/**
- * Fetches a token exactly as a web application's back end does: `GET {ds}/v3/tokens/application` with header
- * `apikey`, the token in `data`. Throws with the DS's status on a refusal.
- */
-export async function fetchDsToken(ds: DsEndpoint, apiKey: string = ds.apiKey): Promise<string> {
-  const res = await fetch(`${ds.url.replace(/\/+$/, '')}/v3/tokens/application`, { headers: { apikey: apiKey, accept: 'application/json' } });
-  const body = (await res.json().catch(() => null)) as { data?: unknown } | null;
-  if (res.status !== 200 || typeof body?.data !== 'string') throw new Error(`the DS at ${ds.url} gave no token (HTTP ${res.status})`);
-  return body.data;
 }
 
 /** A cached token for one API key, fetched again shortly before it expires. */

@@ -31,6 +31,8 @@ export interface RunningDs {
   /** For the admin calls (x-ds-admin-key). */
   readonly adminKey: string;
   readonly keys: DsKeyRing;
+  /** Registers another application while the DS runs (its origins join the CORS list); returns its API key. */
+  register(app: Application): string;
   stop(): Promise<void>;
 }
 
@@ -55,5 +57,5 @@ export async function startDs(options: DsOptions): Promise<RunningDs> {
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host === '::1' ? '[::1]' : host}:${port}`;
   if (issuer === '') issuer = url;
-  return { url, issuer, applications, connectorCredential, adminKey, keys, stop: () => app.close() };
+  return { url, issuer, applications, connectorCredential, adminKey, keys, register: (a) => registry.add(a), stop: () => app.close() };
 }
