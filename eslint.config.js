@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,6 +18,11 @@ export default tseslint.config(
   {
     files: ['bin/**', 'scripts/**', '**/*.test.ts', 'conformance/**', 'load/**', 'fixtures/pki/generate.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The lab console's pages: plain browser modules, served as they are.
+    files: ['simulators/console/web/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
     files: ['scripts/**/*.mjs', 'eslint.config.js'],

@@ -5,7 +5,7 @@ import { parseLabArgs } from './lab-args.js';
 describe('t1c-lab lab argument parsing', () => {
   it('parses up with every option', () => {
     expect(
-      parseLabArgs(['up', '--backend', 'embedded', '--provider', 'containers', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--no-tokens', '--replace', '--json']),
+      parseLabArgs(['up', '--backend', 'embedded', '--provider', 'containers', '--card', 'iso-echo', '--card', 'beid-1.8:be-fr-adult', '--readers', '4', '--no-connector', '--no-apdu-log', '--no-tokens', '--console', '--replace', '--json']),
     ).toEqual({
       sub: 'up',
       backend: 'embedded',
@@ -18,18 +18,21 @@ describe('t1c-lab lab argument parsing', () => {
       connector: false,
       apduLog: false,
       tokens: false,
+      console: true,
       replace: true,
       json: true,
     });
   });
 
   it('gives up its defaults: backend chosen later, connector, APDU log and tokens on', () => {
-    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, provider: null, cards: [], readers: null, connector: true, apduLog: true, tokens: true, replace: false, json: false });
+    expect(parseLabArgs(['up'])).toEqual({ sub: 'up', backend: null, provider: null, cards: [], readers: null, connector: true, apduLog: true, tokens: true, console: false, replace: false, json: false });
     expect(parseLabArgs(['up', '--no-tokens'])).toMatchObject({ tokens: false });
   });
 
-  it('parses status, down, insert and remove', () => {
+  it('parses status, console, down, insert and remove', () => {
     expect(parseLabArgs(['status', '--json'])).toEqual({ sub: 'status', json: true });
+    expect(parseLabArgs(['console'])).toEqual({ sub: 'console', json: false });
+    expect(parseLabArgs(['console', '--json'])).toEqual({ sub: 'console', json: true });
     expect(parseLabArgs(['down'])).toEqual({ sub: 'down' });
     expect(parseLabArgs(['insert', 'beid-1.7:be-nl-adult', '--reader', '1'])).toEqual({
       sub: 'insert',
@@ -62,9 +65,9 @@ describe('t1c-lab lab argument parsing', () => {
   });
 
   it('answers --help at every level', () => {
-    expect(parseLabArgs([])).toMatchObject({ sub: 'help', text: expect.stringContaining('t1c-lab lab <up|status|down|insert|remove|fault>') });
+    expect(parseLabArgs([])).toMatchObject({ sub: 'help', text: expect.stringContaining('t1c-lab lab <up|status|console|down|insert|remove|fault>') });
     expect(parseLabArgs(['--help'])).toMatchObject({ sub: 'help' });
-    for (const sub of ['up', 'status', 'down', 'insert', 'remove', 'fault']) {
+    for (const sub of ['up', 'status', 'console', 'down', 'insert', 'remove', 'fault']) {
       expect(parseLabArgs([sub, '--help'])).toMatchObject({ sub: 'help', text: expect.stringContaining(`t1c-lab lab ${sub}`) });
     }
   });

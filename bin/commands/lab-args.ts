@@ -20,9 +20,11 @@ export type LabCommand =
       readonly replace: boolean;
       readonly apduLog: boolean;
       readonly tokens: boolean;
+      readonly console: boolean;
       readonly json: boolean;
     }
   | { readonly sub: 'status'; readonly json: boolean }
+  | { readonly sub: 'console'; readonly json: boolean }
   | { readonly sub: 'down' }
   | { readonly sub: 'insert'; readonly card: CardSpec; readonly reader: number | null; readonly json: boolean }
   | { readonly sub: 'remove'; readonly reader: number; readonly json: boolean }
@@ -40,7 +42,7 @@ type Sub = Exclude<LabCommand['sub'], 'help'>;
 
 const HELP: Readonly<Record<Sub, string>> = {
   up: `Usage: t1c-lab lab up [--backend pcsc|embedded] [--provider local|containers] [--card PROFILE[:PERSONA]]... [--readers N]
-                      [--no-connector] [--no-apdu-log] [--no-tokens] [--replace] [--json]
+                      [--no-connector] [--no-apdu-log] [--no-tokens] [--console] [--replace] [--json]
 
 Starts a detached lab supervisor (pcscd + vpcd readers, or the connector's embedded reader; the card
 simulators; SoftHSM tokens; the connector) and returns once every card is seen by its reader. State: .lab/state.json.
@@ -52,8 +54,15 @@ simulators; SoftHSM tokens; the connector) and returns once every card is seen b
   --no-connector  do not start the connector
   --no-apdu-log   do not run pcscd with APDU logging (.lab/pcscd.log may otherwise hold VERIFY APDUs)
   --no-tokens     do not provision the SoftHSM PKCS#11 tokens (RSA-2048, EC P-256, EC P-384)
+  --console       serve the lab console and its demo application on loopback (see lab console --help)
   --replace       stop a running lab first instead of refusing
   --json          print the lab state as JSON`,
+  console: `Usage: t1c-lab lab console [--json]
+
+Serves the lab console on the running lab (if it does not run yet) and prints its URL: a web page on loopback
+that shows the readers, cards and APDU traces as they happen and inserts, removes and faults cards; and the demo
+application, a page on the official t1c-sdk-js that reads the card and signs (present when the lab has a
+connector). Each URL carries the lab's console secret once; the page trades it for a cookie of its own origin.`,
   status: `Usage: t1c-lab lab status [--json]
 
 Shows the running lab's readers, cards and connector (exit 1 when no lab is up).`,
@@ -89,10 +98,11 @@ Every other KIND puts a fault on the card in reader N:
   clear      every pending fault, the latency model and hostility go`,
 };
 
-export const LAB_HELP = `Usage: t1c-lab lab <up|status|down|insert|remove|fault> [options]
+export const LAB_HELP = `Usage: t1c-lab lab <up|status|console|down|insert|remove|fault> [options]
 
   up       start the lab (readers, cards, connector) in the background
   status   show readers, cards and the connector
+  console  serve the lab console (a web page) and the demo application; print their URLs
   down     stop the lab and clean up
   insert   insert a card:  lab insert PROFILE[:PERSONA] [--reader N]
   remove   remove a card:  lab remove --reader N
@@ -110,11 +120,13 @@ const OPTIONS = {
     'no-connector': { type: 'boolean' },
     'no-apdu-log': { type: 'boolean' },
     'no-tokens': { type: 'boolean' },
+    console: { type: 'boolean' },
     replace: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
   status: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  console: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   down: { help: { type: 'boolean', short: 'h' } },
   insert: { reader: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   remove: { reader: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -163,11 +175,14 @@ export function parseLabArgs(args: readonly string[]): LabCommand {
         connector: values['no-connector'] !== true,
         apduLog: values['no-apdu-log'] !== true,
         tokens: values['no-tokens'] !== true,
+        console: values['console'] === true,
         replace: values['replace'] === true,
         json,
       };
     case 'status':
       return { sub: 'status', json };
+    case 'console':
+      return { sub: 'console', json };
     case 'down':
       return { sub: 'down' };
     case 'insert': {

@@ -15,6 +15,8 @@ export function formatState(state: LabState): string {
   for (const token of state.tokens ?? []) lines.push(`  token      ${token.label}  PIN ${token.pin}${token.id ? `  reader id ${token.id}` : ''}  (${token.module})`);
   lines.push(state.connector ? `  connector  ${state.connector.url}  CA ${state.connector.caCert}` : '  connector  not running');
   if (state.ds) lines.push(`  DS         ${state.ds.url}  API key ${state.ds.apiKey}`);
+  if (state.console) lines.push(`  console    ${state.console.url}`);
+  if (state.console?.demoUrl) lines.push(`  demo app   ${state.console.demoUrl}`);
   if (lab?.pcscdLog) lines.push(`  pcscd log  ${lab.pcscdLog} (APDU trace: may hold VERIFY APDUs)`);
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { labDown, labFault, labInsert, labPlug, labRemove, labRestartPcscd, labStatus, labUnplug, labUp } from '../../simulators/lab/lab-client.js';
+import { labConsole, labDown, labFault, labInsert, labPlug, labRemove, labRestartPcscd, labStatus, labUnplug, labUp } from '../../simulators/lab/lab-client.js';
 import type { LabState } from '../../simulators/lab/state.js';
 import { parseLabArgs, type LabCommand } from './lab-args.js';
 import { printState } from './lab-print.js';
@@ -20,6 +20,7 @@ export async function run(args: string[]): Promise<number> {
         replace: command.replace,
         apduLog: command.apduLog,
         tokens: command.tokens,
+        console: command.console,
         // A user's lab, unless a test drives the CLI (T1C_LAB_TEST=1): then other test files queue behind it.
         interactive: process.env['T1C_LAB_TEST'] !== '1',
         onNote: (line) => console.error(`t1c-lab: ${line}`),
@@ -31,6 +32,12 @@ export async function run(args: string[]): Promise<number> {
     case 'status':
       printState(await labStatus(), command.json);
       return 0;
+    case 'console': {
+      const state = await labConsole();
+      if (command.json) printState(state, true);
+      else console.log([`console   ${state.console!.url}`, ...(state.console!.demoUrl ? [`demo app  ${state.console!.demoUrl}`] : [])].join('\n'));
+      return 0;
+    }
     case 'down': {
       const { stoppedPid, cleaned } = await labDown();
       for (const what of cleaned) console.error(`t1c-lab: cleaned leftover: ${what}`);

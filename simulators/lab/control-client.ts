@@ -1,14 +1,12 @@
 import net from 'node:net';
 import { LabError, type LabErrorCode } from './lab-error.js';
-import { LineDecoder, type ControlRequest, type ControlResponse } from './control-protocol.js';
+import { LineDecoder, type ControlBody, type ControlResponse } from './control-protocol.js';
 import type { LabState } from './state.js';
-
-type RequestBody = ControlRequest extends infer R ? (R extends ControlRequest ? Omit<R, 'id'> : never) : never;
 
 let nextId = 1;
 
 /** Sends one request to the supervisor and returns the state it answers with; errors become LabErrors. */
-export function sendControl(socketPath: string, body: RequestBody, timeoutMs = 60_000): Promise<LabState> {
+export function sendControl(socketPath: string, body: ControlBody, timeoutMs = 60_000): Promise<LabState> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const socket = net.connect(socketPath);

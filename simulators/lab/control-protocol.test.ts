@@ -11,13 +11,14 @@ describe('control protocol', () => {
     expect(decoder.push(',"op":"down"}\n\n')).toEqual(['{"id":2,"op":"down"}']);
   });
 
-  it('accepts the six operations', () => {
+  it('accepts every operation', () => {
     expect(parseRequest('{"id":1,"op":"status"}')).toEqual({ id: 1, op: 'status' });
     expect(parseRequest('{"id":2,"op":"insert","profile":"iso-echo","persona":null}')).toMatchObject({ op: 'insert' });
     expect(parseRequest('{"id":3,"op":"insert","profile":"beid-1.8","persona":"be-kids","reader":1}')).toMatchObject({ reader: 1 });
     expect(parseRequest('{"id":4,"op":"remove","reader":0}')).toMatchObject({ op: 'remove', reader: 0 });
     expect(parseRequest('{"id":5,"op":"down"}')).toMatchObject({ op: 'down' });
     expect(parseRequest('{"id":7,"op":"pcscd-restart"}')).toEqual({ id: 7, op: 'pcscd-restart' });
+    expect(parseRequest('{"id":10,"op":"console"}')).toEqual({ id: 10, op: 'console' });
     expect(parseRequest('{"id":8,"op":"unplug","reader":1}')).toEqual({ id: 8, op: 'unplug', reader: 1 });
     expect(parseRequest('{"id":9,"op":"plug","reader":1}')).toEqual({ id: 9, op: 'plug', reader: 1 });
     expect(parseRequest('{"id":6,"op":"fault","reader":0,"fault":{"kind":"drop"}}')).toMatchObject({ op: 'fault', reader: 0, fault: { kind: 'drop' } });

@@ -14,9 +14,13 @@ export type ControlRequest =
   | { readonly id: number; readonly op: 'unplug'; readonly reader: number }
   | { readonly id: number; readonly op: 'plug'; readonly reader: number }
   | { readonly id: number; readonly op: 'pcscd-restart' }
+  | { readonly id: number; readonly op: 'console' }
   | { readonly id: number; readonly op: 'down' };
 
 export type ControlOp = ControlRequest['op'];
+
+/** A request without its id: what callers of the supervisor (the CLI, suites, the console) ask for. */
+export type ControlBody = ControlRequest extends infer R ? (R extends ControlRequest ? Omit<R, 'id'> : never) : never;
 
 export type ControlResponse =
   | { readonly id: number; readonly ok: true; readonly state: LabState }
@@ -34,7 +38,7 @@ export class LineDecoder {
   }
 }
 
-const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'unplug', 'plug', 'pcscd-restart', 'down'];
+const OPS: readonly ControlOp[] = ['status', 'insert', 'remove', 'fault', 'unplug', 'plug', 'pcscd-restart', 'console', 'down'];
 
 /** Parses and checks one request line; null when it is not a well-formed request. */
 export function parseRequest(line: string): ControlRequest | null {

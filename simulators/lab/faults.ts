@@ -3,7 +3,7 @@ import type { VirtualCard } from '../cards/card.js';
 import { HOSTILE_MODES, type HostileMode } from '../cards/hostile/index.js';
 import { LabError } from './lab-error.js';
 
-const LATENCY_MODELS = ['none', 'real', 'fixed'] as const;
+export const LATENCY_MODELS = ['none', 'real', 'fixed'] as const;
 
 /** Checks a fault as it comes over the control socket or from the CLI; throws ERR_LAB_FAULT_INVALID. */
 export function parseCardFault(data: unknown): CardFault {

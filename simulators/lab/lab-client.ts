@@ -41,6 +41,8 @@ export interface UpOptions {
   readonly apduLog?: boolean;
   /** Provision the SoftHSM tokens (default true; false is `--no-tokens`). */
   readonly tokens?: boolean;
+  /** Serve the lab console and its demo application from the start (`--console`). */
+  readonly console?: boolean;
   /** Lab directory (default `.lab/` or T1C_LAB_DIR). */
   readonly dir?: string;
   /**
@@ -86,6 +88,7 @@ export async function labUp(options: UpOptions = {}): Promise<LabState> {
     connector: options.connector ?? true,
     apduLog: options.apduLog ?? true,
     tokens: options.tokens ?? true,
+    ...(options.console ? { console: true } : {}),
     interactive: options.interactive ?? false,
     ...(options.boundToCaller ? { boundToCaller: true } : {}),
   };
@@ -162,6 +165,11 @@ export function labUnplug(reader: number, dir?: string): Promise<LabState> {
 /** Plugs an unplugged embedded reader back in; resolves once the connector lists it again, with its card. */
 export function labPlug(reader: number, dir?: string): Promise<LabState> {
   return sendControl(filesFor(dir).controlSocket, { op: 'plug', reader });
+}
+
+/** Starts the lab console (and its demo) on the running lab, once; the state's `console` says where. */
+export function labConsole(dir?: string): Promise<LabState> {
+  return sendControl(filesFor(dir).controlSocket, { op: 'console' });
 }
 
 /** Stops and restarts the lab's pcscd (pcsc backend); resolves once its readers are back. */

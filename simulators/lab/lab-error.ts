@@ -22,7 +22,12 @@ export type LabErrorCode =
   | 'ERR_LAB_CONTROL'
   | 'ERR_LAB_STATE_INVALID'
   | 'ERR_LAB_CONTAINERS'
-  | 'ERR_LAB_FAULT_INVALID';
+  | 'ERR_LAB_FAULT_INVALID'
+  /** The console (or its demo) refused a request: wrong Host, another origin, a cross-site or non-POST change. */
+  | 'ERR_LAB_CONSOLE_REFUSED'
+  /** The console (or its demo) was asked without the lab secret (its cookie, or the URL the CLI prints). */
+  | 'ERR_LAB_CONSOLE_SECRET'
+  | 'ERR_LAB_CONSOLE';
 
 export class LabError extends Error {
   override readonly name = 'LabError';

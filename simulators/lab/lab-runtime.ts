@@ -6,10 +6,14 @@ import { ApduTrace } from './apdu-trace.js';
 import type { CardFault } from '../cards/fault-card.js';
 import { CardSlots } from './card-slots.js';
 import { LabFaults } from './faults.js';
+import { LabEvents } from './lab-events.js';
 import { LAB_APP_ORIGIN, connectorBuilt, labConnectorConfig, startConnector, type ConnectorHandle, type ConnectorReaderBus } from './connector-process.js';
-import { waitForConnectorReaders, type ConnectorEndpoint, type ConnectorReader } from './connector-readers.js';
+import { waitForConnectorOrigin, waitForConnectorReaders, type ConnectorEndpoint, type ConnectorReader } from './connector-readers.js';
+import { startLabConsole, type LabConsole } from '../console/lab-console.js';
+import type { ConsoleOp } from '../console/console-app.js';
+import type { DsEndpoint } from '../ds/token-client.js';
 import { embeddedReaderName, freeLoopbackPorts } from './embedded-ports.js';
-import { LAB_AUDIENCE, startLabDs, type LabDs } from './lab-ds.js';
+import { LAB_AUDIENCE, LAB_DEMO_APP_NAME, startLabDs, type LabDs } from './lab-ds.js';
 import { LabError } from './lab-error.js';
 import { LabTokens } from './lab-tokens.js';
 import { writeLabOpenScConf } from './opensc-conf.js';
@@ -40,6 +44,8 @@ export interface LabSpec {
   readonly interactive: boolean;
   /** Provision the SoftHSM tokens and give them to the connector (default true; false with `--no-tokens`). */
   readonly tokens?: boolean;
+  /** Serve the lab console (and its demo application) from the start (`--console`); `lab console` starts it later. */
+  readonly console?: boolean;
   /** Where pcscd runs for the pcsc backend: on this machine (default) or in a container of the lab's own. */
   readonly provider?: Provider;
   /** The lab ends with the process that started it (its IPC channel stays open; see UpOptions.boundToCaller). */
@@ -59,6 +65,8 @@ type Log = (line: string) => void;
  * and the operations the control socket offers on it. One instance lives in the supervisor process.
  */
 export class LabRuntime {
+  /** What happens in the lab as it happens: state changes, APDUs, trace notes (lab-events.ts). */
+  readonly events = new LabEvents();
   private readonly occupants = new Map<number, PreparedCard>();
   private readonly traces = new Map<number, ApduTrace>();
   private readonly warnings: string[] = [];
@@ -74,9 +82,11 @@ export class LabRuntime {
   private listed: readonly ConnectorReader[] = [];
   /** Embedded readers pulled out with `unplugReader` (their cards stay in them, as in a real reader). */
   private readonly unplugged = new Set<number>();
+  /** The lab console, once asked for (`--console` or `lab console`). */
+  private console: LabConsole | null = null;
 
   private constructor(
-    private readonly spec: LabSpec,
+    readonly spec: LabSpec,
     private readonly files: LabFiles,
     private readonly readers: readonly Reader[],
     private readonly slots: CardSlots,
@@ -87,7 +97,7 @@ export class LabRuntime {
   ) {
     for (const reader of readers) {
       rmSync(files.apduTrace(reader.index), { force: true });
-      this.traces.set(reader.index, new ApduTrace(files.apduTrace(reader.index)));
+      this.traces.set(reader.index, new ApduTrace(files.apduTrace(reader.index), reader.index, this.events));
     }
     if (hardware?.routeWarning) this.warnings.push(hardware.routeWarning);
     this.faults = new LabFaults((index) => this.remove(index), log);
@@ -161,6 +171,39 @@ export class LabRuntime {
     return { port: connector.port, caCert: connector.caCert, ...(ds ? { token: () => ds.token() } : {}) };
   }
 
+  private changed(): void {
+    this.events.emit('changed');
+  }
+
+  /**
+   * Starts the lab console once (simulators/console): its pages read this runtime's state and events, and its
+   * operations go through `run`, the supervisor's one queue, like the control socket's.
+   */
+  async openConsole(run: (op: ConsoleOp) => Promise<unknown>): Promise<LabState> {
+    if (!this.console) {
+      const connector = this.connector;
+      this.console = await startLabConsole({
+        events: this.events,
+        state: () => this.state(),
+        faultsOf: (reader) => this.faults.state(reader),
+        run,
+        connector: connector ? { url: connector.url, port: connector.port, caCert: connector.caCert } : null,
+        registerDemo: connector && this.ds ? (origin) => this.registerApplication(LAB_DEMO_APP_NAME, origin) : null,
+      });
+      this.log(`console at ${new URL(this.console.state.url).origin}${this.console.state.demoUrl ? `, demo at ${new URL(this.console.state.demoUrl).origin}` : ''}`);
+      this.changed();
+    }
+    return this.state();
+  }
+
+  /** Registers a web application at the lab's DS and waits until the connector allows its origin. */
+  private async registerApplication(name: string, origin: string): Promise<DsEndpoint> {
+    const ds = this.ds!;
+    const apiKey = ds.register(name, [origin]);
+    await waitForConnectorOrigin(this.endpoint(this.connector!), origin);
+    return { url: ds.url, apiKey };
+  }
+
   private warn(line: string): void {
     this.warnings.push(line);
     this.log(`warning: ${line}`);
@@ -189,6 +232,7 @@ export class LabRuntime {
     // loopback a refused connect costs nothing, and the card is back soon after its reader.
     await this.slots.insert(index, this.faults.wrap(index, prepared.card), { onExchange: trace.onExchange, maxBackoffMs: 200 }, this.listens(index));
     this.occupants.set(index, prepared);
+    this.changed();
     trace.note(`inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''} ATR ${toHex(prepared.card.atr)}`);
     this.log(`reader ${index}: inserted ${prepared.profile}${prepared.persona ? ':' + prepared.persona : ''}`);
     try {
@@ -210,6 +254,7 @@ export class LabRuntime {
     await this.slots.remove(readerIndex);
     this.faults.forget(readerIndex);
     this.occupants.delete(readerIndex);
+    this.changed();
     this.traces.get(readerIndex)?.note('removed');
     this.log(`reader ${readerIndex}: removed`);
     if (this.hardware) await waitForCardState(reader.name, { present: false });
@@ -237,6 +282,7 @@ export class LabRuntime {
     if (this.unplugged.has(readerIndex)) return this.state();
     await bus.unplug(readerIndex);
     this.unplugged.add(readerIndex);
+    this.changed();
     this.traces.get(readerIndex)?.note('reader unplugged');
     this.log(`reader ${readerIndex}: unplugged`);
     await waitForConnectorReaders(this.endpoint(this.connector!), (readers) => !readers.some((r) => r.name === reader.name), `${reader.name} gone`);
@@ -250,6 +296,7 @@ export class LabRuntime {
     if (!this.unplugged.has(readerIndex)) return this.state();
     await bus.plug(readerIndex);
     this.unplugged.delete(readerIndex);
+    this.changed();
     this.traces.get(readerIndex)?.note('reader plugged in');
     this.log(`reader ${readerIndex}: plugged in`);
     const occupant = this.occupants.get(readerIndex);
@@ -261,6 +308,7 @@ export class LabRuntime {
   async restartPcscd(): Promise<LabState> {
     if (!this.hardware?.restartPcscd) throw new LabError('ERR_LAB_FAULT_INVALID', 'pcscd restart needs the pcsc backend on the local provider');
     await this.hardware.restartPcscd();
+    this.changed();
     return this.state();
   }
 
@@ -268,6 +316,7 @@ export class LabRuntime {
   async fault(readerIndex: number, fault: CardFault): Promise<LabState> {
     this.readerAt(readerIndex);
     await this.faults.apply(readerIndex, fault);
+    this.changed();
     return this.state();
   }
 
@@ -290,6 +339,7 @@ export class LabRuntime {
         : {}),
       ...(this.ds ? { ds: { url: this.ds.url, apiKey: this.ds.apiKey } } : {}),
       ...(this.tokens ? { tokens: this.tokens.state(this.listed) } : {}),
+      ...(this.console ? { console: this.console.state } : {}),
       lab: {
         supervisorPid: process.pid,
         cardHost: this.cardHost,
@@ -305,6 +355,7 @@ export class LabRuntime {
   /** Tears everything down: connector, cards, pcscd, route; releases the machine lock. */
   async stop(): Promise<void> {
     const steps: (() => Promise<void>)[] = [
+      async () => this.console?.stop(),
       async () => this.connector?.stop(),
       async () => this.ds?.stop(),
       async () => this.tokens?.remove(),
@@ -323,6 +374,7 @@ export class LabRuntime {
         failures.push(e);
       }
     }
+    this.console = null;
     this.connector = null;
     this.ds = null;
     this.tokens = null;

@@ -23,6 +23,7 @@ const fullState: LabState = {
   ds: { url: 'http://127.0.0.1:40100', apiKey: 'lab-key' },
   cors: { allowedOrigins: ['https://app.example'] },
   tokens: [{ label: 'lab-rsa', pin: '1234', module: '/usr/lib/softhsm/libsofthsm2.so' }],
+  console: { url: `http://127.0.0.1:40200/?secret=${'A'.repeat(43)}`, demoUrl: `http://127.0.0.1:40201/?secret=${'A'.repeat(43)}` },
 };
 
 function variant(patch: (s: Record<string, unknown>) => void): unknown {
@@ -51,6 +52,9 @@ describe('lab state schema', () => {
     ['a card without pin field', variant((s) => delete firstCard(s)['pin']), /pin/],
     ['a non-numeric PIN', variant((s) => (firstCard(s)['pin'] = 'abcd')), /pin/],
     ['a connector URL on another host', { ...fullState, connector: { url: 'https://t1c.t1t.io:51983', caCert: 'x', port: 51983 } }, /url/],
+    ['a console off loopback', { ...fullState, console: { url: `http://0.0.0.0:40200/?secret=${'A'.repeat(43)}` } }, /console\/url/],
+    ['a console URL without its secret', { ...fullState, console: { url: 'http://127.0.0.1:40200/' } }, /console\/url/],
+    ['a console without its URL', { ...fullState, console: { demoUrl: `http://127.0.0.1:40201/?secret=${'A'.repeat(43)}` } }, /console/],
   ])('rejects %s', (_name, data, problem) => {
     expect(() => validateState(data)).toThrow(problem);
   });

@@ -34,6 +34,8 @@ export interface LabState {
   readonly ds?: { readonly url: string; readonly apiKey: string };
   readonly cors?: { readonly allowedOrigins: readonly string[] };
   readonly tokens?: readonly { readonly label: string; readonly pin: string; readonly module: string; readonly id?: string }[];
+  /** The lab console, while it runs: the URLs to open, each with the lab's console secret (test material, like the PINs). */
+  readonly console?: { readonly url: string; readonly demoUrl?: string };
   readonly lab?: {
     readonly supervisorPid: number;
     readonly cardHost: string;

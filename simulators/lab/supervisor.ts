@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { serveControl, type ControlServer } from './control-server.js';
-import type { ControlRequest } from './control-protocol.js';
+import type { ControlBody } from './control-protocol.js';
 import { errorLine, isLabError, LabError } from './lab-error.js';
 import { parseCardFault } from './faults.js';
 import { LabRuntime, type LabSpec } from './lab-runtime.js';
@@ -80,23 +80,32 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(), 3000).unref();
     })());
 
-  const handle = async (request: ControlRequest): Promise<LabState> => {
+  // One queue for every operation, whoever asks (the control socket, the console): an insert never races a remove.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = (request: ControlBody): Promise<LabState> => {
+    const done = queue.then(() => operate(request));
+    queue = done.catch(() => undefined);
+    return done;
+  };
+  const operate = async (request: ControlBody): Promise<LabState> => {
     if (stopping) throw new LabError('ERR_LAB_NOT_UP', 'the lab is stopping');
     switch (request.op) {
       case 'status':
         return runtime.state();
       case 'insert':
-        return persist(await runtime.insert({ profile: request.profile, persona: request.persona }, request.reader));
+        return runtime.insert({ profile: request.profile, persona: request.persona }, request.reader);
       case 'remove':
-        return persist(await runtime.remove(request.reader));
+        return runtime.remove(request.reader);
       case 'unplug':
-        return persist(await runtime.unplugReader(request.reader));
+        return runtime.unplugReader(request.reader);
       case 'plug':
-        return persist(await runtime.plugReader(request.reader));
+        return runtime.plugReader(request.reader);
       case 'pcscd-restart':
-        return persist(await runtime.restartPcscd());
+        return runtime.restartPcscd();
       case 'fault':
-        return persist(await runtime.fault(request.reader, parseCardFault(request.fault)));
+        return runtime.fault(request.reader, parseCardFault(request.fault));
+      case 'console':
+        return runtime.openConsole(serially);
       case 'down': {
         const last = runtime.state();
         await shutdown('lab down');
@@ -110,7 +119,22 @@ async function main(): Promise<void> {
     return state;
   };
 
-  server = await serveControl(files.controlSocket, handle);
+  // The state file follows every change, also those no request made (a fault that takes a card out).
+  runtime.events.on('changed', () => {
+    if (!stopping) persist(runtime.state());
+  });
+  if (runtime.spec.console) {
+    try {
+      await runtime.openConsole(serially);
+    } catch (e) {
+      log(`console failed: ${errorLine(e)}`);
+      await shutdown('the console did not start');
+      await tell({ event: 'error', code: isLabError(e) ? e.code : 'ERR_LAB_CONSOLE', message: `the console did not start: ${errorLine(e)}` });
+      process.exitCode = 1;
+      return;
+    }
+  }
+  server = await serveControl(files.controlSocket, serially);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.once(signal, () => {
       void shutdown(signal).then(() => server?.close());
