@@ -8,6 +8,7 @@ import { certify } from '../../conformance/certify/run.js';
 import { browserChoices } from '../../conformance/support/browser/selection.js';
 import type { BrowserName } from '../../conformance/support/browser/types.js';
 import { runProgram } from '../../installer/run.js';
+import { runScreenshots } from '../../conformance/certify/screenshots.js';
 import { defaultBackend } from '../../simulators/lab/lab-client.js';
 import { repoRoot } from '../../simulators/lab/paths.js';
 
@@ -46,7 +47,8 @@ export async function run(args: string[]): Promise<number> {
   const t0 = performance.now();
   const { matrix, records } = await certify({ ...plan, onLine: (line) => console.log(line) });
   const robustness = robustnessFigures(records, path.join(repoRoot(), 'reports', 'test', 'fast-check.jsonl'));
-  const files = writeReports(path.resolve(repoRoot(), plan.reportDir), matrix, records, {
+  const reportDir = path.resolve(repoRoot(), plan.reportDir);
+  const files = writeReports(reportDir, matrix, records, {
     target: plan.target?.url ?? 'lab connector',
     backends: plan.target ? ['target'] : plan.backends,
     browsers,
@@ -55,6 +57,7 @@ export async function run(args: string[]): Promise<number> {
     startedAt: started.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     robustness,
+    screenshots: runScreenshots(reportDir, started),
   });
   console.log(`\n${terminalTable(matrix)}\n`);
   for (const [name, version] of Object.entries(browsers)) console.log(`browser ${name}: ${version}`);

@@ -1,9 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCardProfiles } from '../../fixtures/cards/index.js';
 import { parseCertifyArgs, CertifyUsageError } from './args.js';
 import { buildMatrix, terminalTable } from './matrix.js';
 import { indexHtml, junitXml, summaryJson } from './reports.js';
 import { recordsFromVitest, type VitestJsonReport } from './results.js';
+import { runScreenshots } from './screenshots.js';
 
 const report: VitestJsonReport = {
   testResults: [
@@ -56,6 +60,29 @@ describe('certification results', () => {
     const a = JSON.parse(summaryJson(matrix, records, { target: 'lab', backends: [], cards: [], environment: {}, startedAt: '1', durationMs: 1 }));
     const b = JSON.parse(summaryJson(buildMatrix([...records].reverse()), [...records].reverse(), { target: 'lab', backends: [], cards: [], environment: {}, startedAt: '2', durationMs: 9 }));
     expect(JSON.stringify(a.result)).toBe(JSON.stringify(b.result));
+  });
+
+  it("links this run's console screenshots, and only those", () => {
+    const root = mkdtempSync(path.join(tmpdir(), 't1c-certify-shots-'));
+    try {
+      const shots = path.join(root, 'console');
+      const started = new Date(Date.now() - 2000); // file times come from a coarser clock than Date.now()
+      mkdirSync(shots);
+      writeFileSync(path.join(shots, 'notes.txt'), 'not a screenshot');
+      writeFileSync(path.join(shots, 'console-pcsc-chromium.png'), 'png');
+      writeFileSync(path.join(shots, 'demo-pcsc-chromium.png'), 'png');
+      writeFileSync(path.join(shots, 'old.png'), 'png');
+      utimesSync(path.join(shots, 'old.png'), new Date(started.getTime() - 3600_000), new Date(started.getTime() - 3600_000));
+      const links = runScreenshots(path.join(root, 'certification'), started, shots);
+      expect(links).toEqual(['../console/console-pcsc-chromium.png', '../console/demo-pcsc-chromium.png']);
+      const run = { target: 'lab', backends: ['pcsc'], cards: [], environment: {}, startedAt: 'x', durationMs: 1, screenshots: links };
+      const html = indexHtml(buildMatrix(records), records, run);
+      expect(html).toContain('<h2>Lab console</h2>');
+      expect(html).toContain('<a href="../console/demo-pcsc-chromium.png"><img src="../console/demo-pcsc-chromium.png"');
+      expect(indexHtml(buildMatrix(records), records, { ...run, screenshots: [] })).not.toContain('Lab console');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('passes only with passing tests and no failure', () => {

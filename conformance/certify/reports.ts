@@ -15,6 +15,8 @@ export interface RunInfo {
   readonly durationMs: number;
   /** Fault scenarios in this run and property cases behind it. */
   readonly robustness?: RobustnessFigures;
+  /** The console suite's screenshots of this run, relative to the report folder. */
+  readonly screenshots?: readonly string[];
 }
 
 /** JSON with object keys sorted at every level, so two runs with the same results diff clean. */
@@ -60,6 +62,13 @@ export function junitXml(records: readonly TestRecord[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="t1c-lab certification">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
+/** The lab console and its demo application as the console suite saw them, linked (full size) and shown small. */
+function screenshotsHtml(shots: readonly string[]): string {
+  if (shots.length === 0) return '';
+  const figures = shots.map((s) => `<figure><a href="${xml(s)}"><img src="${xml(s)}" alt="${xml(s)}" width="360"></a><figcaption>${xml(s.split('/').pop() ?? s)}</figcaption></figure>`);
+  return `<h2>Lab console</h2>\n<div class="shots">${figures.join('')}</div>\n`;
+}
+
 /** `index.html`: the verdict, the matrix, every failure with expected and actual, and the environment. */
 export function indexHtml(matrix: Matrix, records: readonly TestRecord[], run: RunInfo): string {
   const head = matrix.columns.map((c) => `<th>${xml(c.suite)}<br><small>${xml(c.column)}</small></th>`).join('');
@@ -89,6 +98,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}h1 .pass{color:#17
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.35em .7em;text-align:left}
 td.pass{background:#e6f4ea}td.fail{background:#fce8e6;font-weight:bold}td.skip{background:#f1f3f4;color:#666}td.none{color:#aaa}
 pre{background:#f8f8f8;padding:.8em;overflow:auto;white-space:pre-wrap}
+.shots{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}img{border:1px solid #ccc}
 </style></head><body>
 <h1>Certification: <span class="${matrix.verdict}">${matrix.verdict.toUpperCase()}</span></h1>
 <p>${matrix.totals.passed} passed, ${matrix.totals.failed} failed, ${matrix.totals.skipped} skipped — target ${xml(run.target)}, backends ${xml(run.backends.join(', '))}, ${(run.durationMs / 1000).toFixed(1)} s.</p>
@@ -100,7 +110,7 @@ ${rows}
 ${failureHtml}
 <h2>Skipped</h2>
 ${skipHtml}
-${run.robustness ? `<h2>Robustness</h2>\n<ul>${robustnessLines(run.robustness).map((l) => `<li>${xml(l)}</li>`).join('')}</ul>\n` : ''}<h2>Environment</h2>
+${screenshotsHtml(run.screenshots ?? [])}${run.robustness ? `<h2>Robustness</h2>\n<ul>${robustnessLines(run.robustness).map((l) => `<li>${xml(l)}</li>`).join('')}</ul>\n` : ''}<h2>Environment</h2>
 <table>${env}<tr><th>started</th><td>${xml(run.startedAt)}</td></tr></table>
 </body></html>
 `;
