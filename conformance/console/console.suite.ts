@@ -151,8 +151,10 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
       http.get({ host: url.hostname, port: url.port, path: url.pathname, headers: { ...cookie, host: `rebind.example:${url.port}` } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject);
     });
     expect(rebound).toBe(403);
-    // a page of another origin (the demo: same site, another port) gets nothing back and changes nothing
-    const fromDemo = await demoPage.evaluate(
+    // a page of another site (the web app's origin, which the browser takes for a site on the internet and lets reach
+    // this device) reads nothing and changes nothing; the refusals on the wire are the ones above
+    const attacker = browser.page;
+    const fromElsewhere = await attacker.evaluate(
       async ({ insert, body, state }) => {
         const read = await fetch(state, { credentials: 'include' }).then(() => 'read', (e: Error) => `refused: ${e.name}`);
         await fetch(insert, { method: 'POST', mode: 'no-cors', credentials: 'include', body, headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
@@ -161,7 +163,7 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
       },
       { insert, body, state: `${consoleOrigin}/api/state` },
     );
-    expect(fromDemo).toEqual({ read: 'refused: TypeError', json: 'refused: TypeError' });
+    expect(fromElsewhere).toEqual({ read: 'refused: TypeError', json: 'refused: TypeError' });
     expect((await labStatus(target.labDir!)).readers.find((r) => r.index === reader)?.card).toBeNull();
   });
 
