@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { Page, Response } from 'playwright-core';
+import type { HTTPResponse, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBeidPersona } from '../../fixtures/personas/index.js';
-import { LAB_APP_ORIGIN } from '../../simulators/lab/connector-process.js';
 import { labConsole, labRemove, labStatus } from '../../simulators/lab/lab-client.js';
 import type { LabState } from '../../simulators/lab/state.js';
 import { screenshotDir } from '../certify/screenshots.js';
-import { openSdkBrowser, type SdkBrowser } from '../support/browser.js';
+import type { SdkPage } from '../support/browser/index.js';
+import { inEachBrowser } from '../support/in-browsers.js';
 import { freeReader } from '../support/fresh-card.js';
 import { pinFormsIn } from '../support/pin-forms.js';
 import { connectorClient, conformanceTarget } from '../support/target.js';
@@ -23,10 +23,10 @@ import { captureEvents, openConsoleSession, type ConsoleSession, type EventCaptu
  */
 const target = conformanceTarget();
 const api = connectorClient(target);
+afterAll(() => api.close());
 const PERSONA = 'be-de-adult';
 const persona = loadBeidPersona(PERSONA);
 const free = freeReader(target);
-const BROWSER = 'chromium';
 const why = !target.labDir ? 'the console belongs to the lab, not to a --target' : !free ? 'needs a free reader' : null;
 const SHOTS = screenshotDir();
 
@@ -34,9 +34,14 @@ interface ReadersBody {
   readonly data: readonly { readonly id: string; readonly card?: { readonly atr: string } }[];
 }
 
-describe.skipIf(why !== null)(`lab console and demo application [${target.backend}]${why ? ` (skipped: ${why})` : ''}`, () => {
+const title = `lab console and demo application [${target.backend}]${why ? ` (skipped: ${why})` : ''}`;
+const text = (page: Page, selector: string): Promise<string> => page.$eval(selector, (e) => e.textContent ?? '');
+const attribute = (page: Page, selector: string, name: string): Promise<string | null> => page.$eval(selector, (e, n) => e.getAttribute(n), name);
+
+if (why !== null) describe.skip(title, () => it('runs against the lab', () => undefined));
+else inEachBrowser(title, (browser) => {
   let lab: LabState;
-  let browser: SdkBrowser;
+  let pages: SdkPage[] = [];
   let consolePage: Page;
   let demoPage: Page;
   let consoleSession: ConsoleSession;
@@ -46,11 +51,11 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
   /** Everything the console's and the demo's origins answered the browser (the event stream is captured apart). */
   const served: Promise<string>[] = [];
 
-  const record = (origins: readonly string[]) => (response: Response) => {
+  const record = (origins: readonly string[]) => (response: HTTPResponse) => {
     const type = response.headers()['content-type'] ?? '';
     if (!origins.includes(new URL(response.url()).origin) || type.startsWith('text/event-stream') || response.status() === 303) return;
     // a body still unread when the browser closes is no longer there (only answers after the canary test)
-    served.push(response.body().then((b) => b.toString('utf8'), (e: Error) => `(body gone: ${e.message})`));
+    served.push(response.buffer().then((b) => b.toString('utf8'), (e: Error) => `(body gone: ${e.message})`));
   };
   const section = `section.reader[data-reader="${reader}"]`;
 
@@ -60,10 +65,9 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
     readerId = lab.readers.find((r) => r.index === reader)!.id!;
     consoleSession = await openConsoleSession(lab.console!.url);
     events = await captureEvents(consoleSession);
-    browser = await openSdkBrowser({ caCertPath: target.caCert, origin: LAB_APP_ORIGIN });
     const origins = [new URL(lab.console!.url).origin, new URL(lab.console!.demoUrl!).origin];
-    consolePage = await browser.context.newPage();
-    demoPage = await browser.context.newPage();
+    pages = [await browser().blankPage(), await browser().blankPage()];
+    [consolePage, demoPage] = pages.map((p) => p.page) as [Page, Page];
     for (const page of [consolePage, demoPage]) page.on('response', record(origins));
     await consolePage.goto(lab.console!.url);
     await consolePage.waitForSelector(section);
@@ -71,19 +75,19 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
   });
   afterAll(async () => {
     events?.close();
-    await browser?.close();
-    api.close();
+    for (const p of pages) await p.close();
+    served.length = 0;
     if (target.labDir && (await labStatus(target.labDir)).readers.find((r) => r.index === reader)?.card) await labRemove(reader, target.labDir);
   });
 
   it('inserts a card from the console: the connector lists it in /v3/readers', async () => {
-    await consolePage.selectOption(`${section} select[aria-label^="Card profile"]`, 'beid-1.7');
-    await consolePage.selectOption(`${section} select[aria-label^="Persona"]`, PERSONA);
+    await consolePage.select(`${section} select[aria-label^="Card profile"]`, 'beid-1.7');
+    await consolePage.select(`${section} select[aria-label^="Persona"]`, PERSONA);
     // The console answers once the lab saw the card in the connector (the page shows the card as soon as it is in).
     const answered = consolePage.waitForResponse((r) => r.url().endsWith(`/api/readers/${reader}/insert`));
-    await consolePage.click(`${section} button:text("Insert")`);
+    await consolePage.click(`${section} button::-p-text(Insert)`);
     expect((await answered).status()).toBe(200);
-    await consolePage.waitForSelector(`${section}.has-card >> text=beid-1.7:${PERSONA}`);
+    await consolePage.waitForSelector(`${section}.has-card ::-p-text(beid-1.7:${PERSONA})`);
     const atr = (await labStatus(target.labDir!)).readers.find((r) => r.index === reader)!.card!.atr;
     const readers = await api.get<ReadersBody>('/v3/readers');
     expect(readers.body.data.find((r) => r.id === readerId)?.card?.atr).toBe(atr);
@@ -93,45 +97,46 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
     await demoPage.goto(lab.console!.demoUrl!);
     await demoPage.click('#connect');
     await demoPage.waitForSelector('#reader:not([disabled])');
-    await demoPage.selectOption('#reader', readerId);
-    await demoPage.waitForSelector(`#certificates >> text=${persona.identity.surname}`);
+    await demoPage.select('#reader', readerId);
+    await demoPage.waitForSelector(`#certificates ::-p-text(${persona.identity.surname})`);
     await demoPage.waitForSelector('#sign:not([disabled])');
-    expect(await demoPage.textContent('#identity')).toContain(`${persona.identity.firstNames} ${persona.identity.surname}`);
-    expect(await demoPage.getAttribute('#photo', 'src')).toMatch(/^data:image\/jpeg;base64,\/9j\//);
-    await demoPage.fill('#pin', persona.pin);
+    expect(await text(demoPage, '#identity')).toContain(`${persona.identity.firstNames} ${persona.identity.surname}`);
+    expect(await attribute(demoPage, '#photo', 'src')).toMatch(/^data:image\/jpeg;base64,\/9j\//);
+    await demoPage.type('#pin', persona.pin);
     await demoPage.click('#verify');
     await demoPage.waitForSelector('#pin-result.ok');
     await demoPage.click('#sign');
     await demoPage.waitForSelector('#sign-result[data-verified]');
-    expect(await demoPage.getAttribute('#sign-result', 'data-verified')).toBe('true');
-    expect(await demoPage.isHidden('#error')).toBe(true);
-    await demoPage.fill('#pin', '');
-    await demoPage.screenshot({ path: path.join(SHOTS, `demo-${target.backend}-${BROWSER}.png`), fullPage: true });
+    expect(await attribute(demoPage, '#sign-result', 'data-verified')).toBe('true');
+    expect(await demoPage.$eval('#error', (e) => (e as unknown as { hidden: boolean }).hidden)).toBe(true);
+    await demoPage.$eval('#pin', (e) => {
+      (e as unknown as { value: string }).value = '';
+    });
+    await demoPage.screenshot({ path: path.join(SHOTS, `demo-${target.backend}-${browser().name}.png`), fullPage: true });
   });
 
   it("shows the SDK read's APDU trace, decoded, with the VERIFY PIN block masked", async () => {
     const masked = `0020000108${'2A'.repeat(8)}`;
-    await consolePage.selectOption('select[aria-label="Trace of reader"]', String(reader));
-    const verify = consolePage.locator(`tr.apdu[data-reader="${reader}"][data-ins="VERIFY"]`).first();
-    await verify.waitFor();
-    expect(await verify.textContent()).toContain(`> ${masked}`);
-    expect(await verify.textContent()).toContain('reference 01, 8 bytes of PIN data (redacted)');
+    await consolePage.select('select[aria-label="Trace of reader"]', String(reader));
+    const verify = `tr.apdu[data-reader="${reader}"][data-ins="VERIFY"]`;
+    await consolePage.waitForSelector(verify);
+    expect(await text(consolePage, verify)).toContain(`> ${masked}`);
+    expect(await text(consolePage, verify)).toContain('reference 01, 8 bytes of PIN data (redacted)');
     // the identity file, read by the demo, decoded with the BeID tag names
-    const identity = consolePage.locator(`tr.apdu[data-reader="${reader}"] .fields >> text=SURNAME: ${persona.identity.surname}`).first();
-    await identity.waitFor();
+    await consolePage.waitForSelector(`tr.apdu[data-reader="${reader}"] .fields ::-p-text(SURNAME: ${persona.identity.surname})`);
     await events.waitFor(new RegExp(`"command":"${masked}"`));
-    await consolePage.screenshot({ path: path.join(SHOTS, `console-${target.backend}-${BROWSER}.png`), fullPage: true });
+    await consolePage.screenshot({ path: path.join(SHOTS, `console-${target.backend}-${browser().name}.png`), fullPage: true });
   });
 
   it('pulls the card from the console: the connector lists the reader empty and the trace notes the removal', async () => {
     const answered = consolePage.waitForResponse((r) => r.url().endsWith(`/api/readers/${reader}/remove`));
-    await consolePage.click(`${section} button:text("Remove card")`);
+    await consolePage.click(`${section} button::-p-text(Remove card)`);
     expect((await answered).status()).toBe(200);
     await consolePage.waitForSelector(`${section}.empty`);
     const readers = await api.get<ReadersBody>('/v3/readers');
     expect(readers.body.data.find((r) => r.id === readerId)).toBeDefined();
     expect(readers.body.data.find((r) => r.id === readerId)?.card).toBeUndefined();
-    await consolePage.waitForSelector(`tr.note[data-reader="${reader}"] >> text=# removed`);
+    await consolePage.waitForSelector(`tr.note[data-reader="${reader}"] ::-p-text(# removed)`);
   });
 
   it('refuses another origin and a request without the secret, in the browser and on the wire', async () => {
@@ -153,8 +158,9 @@ describe.skipIf(why !== null)(`lab console and demo application [${target.backen
     expect(rebound).toBe(403);
     // a page of another site (the web app's origin, which the browser takes for a site on the internet and lets reach
     // this device) reads nothing and changes nothing; the refusals on the wire are the ones above
-    const attacker = browser.page;
-    const fromElsewhere = await attacker.evaluate(
+    const attacker = await browser().openPage(target.allowedOrigin);
+    pages.push(attacker);
+    const fromElsewhere = await attacker.page.evaluate(
       async ({ insert, body, state }) => {
         const read = await fetch(state, { credentials: 'include' }).then(() => 'read', (e: Error) => `refused: ${e.name}`);
         await fetch(insert, { method: 'POST', mode: 'no-cors', credentials: 'include', body, headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
